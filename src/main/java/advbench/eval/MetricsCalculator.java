@@ -1,0 +1,83 @@
+package advbench.eval;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Turns per-sample outcomes into the summary metrics of a run. */
+public final class MetricsCalculator {
+    private MetricsCalculator() {}
+
+    public static final int NUM_CLASSES = 10;
+
+    public static Metrics compute(Evaluation ev) {
+        int[] labels = ev.labels();
+        List<Metrics.AttackCurve> curves = new ArrayList<>();
+        for (AttackOutcome a : ev.attacks()) {
+            List<Metrics.Point> points = new ArrayList<>();
+            for (EpsilonOutcome e : a.perEpsilon()) {
+                points.add(point(labels, ev.cleanPredicted(), e));
+            }
+            curves.add(new Metrics.AttackCurve(a.attack(), a.norm().label(), List.copyOf(points)));
+        }
+        return new Metrics(labels.length, clean(labels, ev.cleanPredicted()), List.copyOf(curves));
+    }
+
+    static Metrics.Clean clean(int[] labels, int[] predicted) {
+        int[][] confusion = new int[NUM_CLASSES][NUM_CLASSES];
+        for (int i = 0; i < labels.length; i++) {
+            confusion[labels[i]][predicted[i]]++;
+        }
+        List<Metrics.ClassScores> perClass = new ArrayList<>();
+        int correct = 0;
+        for (int c = 0; c < NUM_CLASSES; c++) {
+            int tp = confusion[c][c];
+            int support = 0;
+            int predictedAsC = 0;
+            for (int k = 0; k < NUM_CLASSES; k++) {
+                support += confusion[c][k];
+                predictedAsC += confusion[k][c];
+            }
+            double precision = ratio(tp, predictedAsC);
+            double recall = ratio(tp, support);
+            double f1 = precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
+            perClass.add(new Metrics.ClassScores(c, support, precision, recall, f1));
+            correct += tp;
+        }
+        return new Metrics.Clean(ratio(correct, labels.length), List.copyOf(perClass), confusion);
+    }
+
+    static Metrics.Point point(int[] labels, int[] cleanPredicted, EpsilonOutcome e) {
+        int n = labels.length;
+        int correct = 0;
+        int cleanCorrect = 0;
+        int fooled = 0;
+        int[] classCorrect = new int[NUM_CLASSES];
+        int[] classCount = new int[NUM_CLASSES];
+        double sumLinf = 0;
+        double maxLinf = 0;
+        double sumL2 = 0;
+        for (int i = 0; i < n; i++) {
+            boolean right = e.predicted()[i] == labels[i];
+            correct += right ? 1 : 0;
+            classCount[labels[i]]++;
+            classCorrect[labels[i]] += right ? 1 : 0;
+            if (cleanPredicted[i] == labels[i]) {
+                cleanCorrect++;
+                fooled += right ? 0 : 1;
+            }
+            sumLinf += e.linf()[i];
+            maxLinf = Math.max(maxLinf, e.linf()[i]);
+            sumL2 += e.l2()[i];
+        }
+        double[] perClass = new double[NUM_CLASSES];
+        for (int c = 0; c < NUM_CLASSES; c++) {
+            perClass[c] = ratio(classCorrect[c], classCount[c]);
+        }
+        return new Metrics.Point(e.epsilon(), ratio(correct, n), ratio(fooled, cleanCorrect),
+                sumLinf / n, maxLinf, sumL2 / n, perClass);
+    }
+
+    private static double ratio(int a, int b) {
+        return b == 0 ? 0 : (double) a / b;
+    }
+}

@@ -1,0 +1,163 @@
+package advbench.experiment;
+
+import advbench.UserError;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * Reads an experiment file strictly: unknown keys, wrong types, duplicate keys and values out of
+ * range are all refused with one line of the form {@code file:line: field: what was expected}.
+ */
+public final class ExperimentLoader {
+    private ExperimentLoader() {}
+
+    /** The mapper that reads experiment files; also writes the resolved config. */
+    public static final ObjectMapper YAML = YAMLMapper.builder(YAMLFactory.builder()
+                    .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build())
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+            // write "type: fgsm" as a plain field, as users write it, not as a YAML tag
+            .disable(YAMLGenerator.Feature.USE_NATIVE_TYPE_ID)
+            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+            .serializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+            .build();
+
+    public static ExperimentSpec load(Path file) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new UserError(file + ": no such experiment file");
+        } catch (IOException e) {
+            throw new UserError(file + ": cannot be read (" + e.getMessage() + ")");
+        }
+        return parse(file.toString(), text);
+    }
+
+    public static ExperimentSpec parse(String fileName, String text) {
+        YamlLines lines = YamlLines.of(text);
+        try {
+            ExperimentSpec spec = YAML.readValue(text, ExperimentSpec.class);
+            if (spec == null) {
+                throw new UserError(fileName + ":1: the file is empty; expected an experiment (name, seed, dataset, model, attacks, epsilons)");
+            }
+            return spec;
+        } catch (JsonMappingException e) {
+            throw describe(fileName, lines, e);
+        } catch (JsonProcessingException e) {
+            // YAML syntax: the parser's own location is the right one.
+            throw new UserError(fileName + ":" + line(e.getLocation()) + ": not valid YAML: " + firstLine(e.getOriginalMessage()));
+        }
+    }
+
+    private static UserError describe(String fileName, YamlLines lines, JsonMappingException e) {
+        String path = path(e.getPath());
+        String message;
+        String field = path;
+        if (e instanceof ValueInstantiationException && e.getCause() instanceof SpecException spec) {
+            field = join(path, spec.field());
+            message = spec.getMessage();
+        } else if (e instanceof UnrecognizedPropertyException u) {
+            message = "unknown field '" + u.getPropertyName() + "'; expected one of " + names(u.getKnownPropertyIds());
+        } else if (e instanceof InvalidTypeIdException t) {
+            message = t.getTypeId() == null ? "missing 'type'" : "unknown attack type '" + t.getTypeId() + "'";
+            message += "; expected one of " + attackTypes();
+        } else if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
+            message = "expected " + describeType(m.getTargetType());
+        } else {
+            message = firstLine(e.getOriginalMessage());
+        }
+        int line = lines.lineOf(field);
+        if (line <= 0) {
+            line = line(e.getLocation());
+        }
+        return new UserError(fileName + ":" + line + ": " + (field.isEmpty() ? "" : field + ": ") + message);
+    }
+
+    static String attackTypes() {
+        return java.util.Arrays.stream(AttackSpec.class.getAnnotation(com.fasterxml.jackson.annotation.JsonSubTypes.class).value())
+                .map(com.fasterxml.jackson.annotation.JsonSubTypes.Type::name).collect(Collectors.joining(", "));
+    }
+
+    private static String describeType(Class<?> type) {
+        if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
+            return "a whole number";
+        }
+        if (type == Double.class || type == double.class || type == Float.class) {
+            return "a number";
+        }
+        if (type == String.class) {
+            return "a text value";
+        }
+        if (Collection.class.isAssignableFrom(type)) {
+            return "a list";
+        }
+        if (type.isRecord() || Map.class.isAssignableFrom(type) || type.isInterface()) {
+            return "a mapping of fields";
+        }
+        return "a " + type.getSimpleName();
+    }
+
+    private static String path(List<JsonMappingException.Reference> refs) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonMappingException.Reference r : refs) {
+            if (r.getFieldName() != null) {
+                sb.append(sb.isEmpty() ? "" : ".").append(r.getFieldName());
+            } else if (r.getIndex() >= 0) {
+                sb.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String join(String path, String field) {
+        if (path.isEmpty()) {
+            return field;
+        }
+        return field.startsWith("[") ? path + field : path + "." + field;
+    }
+
+    private static String names(Collection<Object> ids) {
+        return ids == null ? "?" : new TreeSet<>(ids.stream().map(Object::toString).toList()).stream().collect(Collectors.joining(", "));
+    }
+
+    private static int line(JsonLocation loc) {
+        return loc == null || loc.getLineNr() < 1 ? 1 : loc.getLineNr();
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "unreadable";
+        }
+        int nl = s.indexOf('\n');
+        return (nl < 0 ? s : s.substring(0, nl)).trim();
+    }
+}

@@ -1,0 +1,80 @@
+package advbench.model;
+
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.Blocks;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.pooling.Pool;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The classifiers an experiment can name. Each takes (batch, 1, rows, cols) images in [0, 1]
+ * and returns 10 logits. To add one, add a builder method and register it in {@link #BUILDERS}.
+ */
+public final class Architectures {
+    private Architectures() {}
+
+    private static final Map<String, Supplier<Block>> BUILDERS = new LinkedHashMap<>();
+
+    static {
+        BUILDERS.put("small-cnn", Architectures::smallCnn);
+        BUILDERS.put("madry-cnn", Architectures::madryCnn);
+        BUILDERS.put("mlp", Architectures::mlp);
+    }
+
+    public static List<String> names() {
+        return List.copyOf(BUILDERS.keySet());
+    }
+
+    public static boolean exists(String name) {
+        return BUILDERS.containsKey(name);
+    }
+
+    public static Block build(String name) {
+        Supplier<Block> builder = BUILDERS.get(name);
+        if (builder == null) {
+            throw new IllegalArgumentException("unknown architecture '" + name + "'; known: " + names());
+        }
+        return builder.get();
+    }
+
+    /** conv16(5x5)-pool-conv32(5x5)-pool-fc100-fc10: ~99% on MNIST in two epochs, fast on a CPU. */
+    static Block smallCnn() {
+        return new SequentialBlock()
+                .add(conv(16)).add(Activation.reluBlock()).add(Pool.maxPool2dBlock(new Shape(2, 2)))
+                .add(conv(32)).add(Activation.reluBlock()).add(Pool.maxPool2dBlock(new Shape(2, 2)))
+                .add(Blocks.batchFlattenBlock())
+                .add(Linear.builder().setUnits(100).build()).add(Activation.reluBlock())
+                .add(Linear.builder().setUnits(10).build());
+    }
+
+    /** Madry et al. (2018) MNIST model: conv32(5x5)-pool-conv64(5x5)-pool-fc1024-fc10. */
+    static Block madryCnn() {
+        return new SequentialBlock()
+                .add(conv(32)).add(Activation.reluBlock()).add(Pool.maxPool2dBlock(new Shape(2, 2)))
+                .add(conv(64)).add(Activation.reluBlock()).add(Pool.maxPool2dBlock(new Shape(2, 2)))
+                .add(Blocks.batchFlattenBlock())
+                .add(Linear.builder().setUnits(1024).build()).add(Activation.reluBlock())
+                .add(Linear.builder().setUnits(10).build());
+    }
+
+    /** Two hidden layers of 256 units: a non-convolutional reference point. */
+    static Block mlp() {
+        return new SequentialBlock()
+                .add(Blocks.batchFlattenBlock())
+                .add(Linear.builder().setUnits(256).build()).add(Activation.reluBlock())
+                .add(Linear.builder().setUnits(256).build()).add(Activation.reluBlock())
+                .add(Linear.builder().setUnits(10).build());
+    }
+
+    /** 5x5 convolution with "same" padding, so 28x28 stays 28x28 until pooled. */
+    private static Block conv(int filters) {
+        return Conv2d.builder().setKernelShape(new Shape(5, 5)).optPadding(new Shape(2, 2)).setFilters(filters).build();
+    }
+}

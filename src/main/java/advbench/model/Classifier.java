@@ -1,0 +1,140 @@
+package advbench.model;
+
+import advbench.data.LabeledImages;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+
+/**
+ * A trained (or trainable) image classifier: a DJL model plus the two things attacks need from
+ * it, logits in inference mode and the gradient of the loss with respect to the input.
+ */
+public final class Classifier implements AutoCloseable {
+    public static final String WEIGHTS_NAME = "model";
+
+    private final String architecture;
+    private final Model model;
+    private final ParameterStore parameters;
+
+    private Classifier(String architecture, Model model) {
+        this.architecture = architecture;
+        this.model = model;
+        this.parameters = new ParameterStore(model.getNDManager(), false);
+    }
+
+    /** A freshly initialised model; call {@link Engines#seed} first for reproducible weights. */
+    public static Classifier create(String architecture, int rows, int cols) {
+        Block block = Architectures.build(architecture);
+        Model model = Model.newInstance(architecture, "PyTorch");
+        model.setBlock(block);
+        block.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, 1, rows, cols));
+        return new Classifier(architecture, model);
+    }
+
+    public String architecture() {
+        return architecture;
+    }
+
+    public Model djlModel() {
+        return model;
+    }
+
+    public NDManager manager() {
+        return model.getNDManager();
+    }
+
+    /**
+     * Logits in inference mode (training=false: no dropout, batch norm uses running statistics).
+     * The result belongs to the manager of {@code x}.
+     */
+    public NDArray logits(NDArray x) {
+        return model.getBlock().forward(parameters, new NDList(x), false).singletonOrThrow();
+    }
+
+    public int[] predict(NDArray x) {
+        try (NDArray logits = logits(x); NDArray arg = logits.argMax(1)) {
+            return arg.toType(DataType.INT32, false).toIntArray();
+        }
+    }
+
+    /** Predicted classes for every image, in batches, each batch's native memory freed at once. */
+    public int[] predictAll(LabeledImages images, int batchSize) {
+        int[] predicted = new int[images.count()];
+        for (int from = 0; from < images.count(); from += batchSize) {
+            int to = Math.min(images.count(), from + batchSize);
+            try (NDManager batch = manager().newSubManager()) {
+                int[] p = predict(ImageBatch.of(batch, images, from, to));
+                System.arraycopy(p, 0, predicted, from, p.length);
+            }
+        }
+        return predicted;
+    }
+
+    /**
+     * d(sum of cross-entropy losses)/dx, in inference mode. A fresh copy of x records the gradient,
+     * so nothing accumulates across calls and the caller's array is never touched. Parameters are
+     * frozen for the duration: libtorch would otherwise accumulate their gradients too, which costs
+     * time and would leak into the next training step.
+     */
+    public NDArray lossGradient(NDArray x, int[] labels) {
+        boolean wasTrainable = parametersTrainable();
+        if (wasTrainable) {
+            setTrainable(false);
+        }
+        try {
+            NDArray input = x.duplicate();
+            input.setRequiresGradient(true);
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                NDArray loss = CrossEntropy.sum(logits(input), labels);
+                collector.backward(loss);
+            }
+            NDArray grad = input.getGradient().duplicate();
+            input.close();
+            return grad;
+        } finally {
+            if (wasTrainable) {
+                setTrainable(true);
+            }
+        }
+    }
+
+    /** Whether parameters record gradients (true while training, false for a finished model). */
+    public boolean parametersTrainable() {
+        for (Pair<String, Parameter> p : model.getBlock().getParameters()) {
+            if (p.getValue().requiresGradient()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public void setTrainable(boolean trainable) {
+        model.getBlock().freezeParameters(!trainable);
+    }
+
+    /** Writes {@code model-0000.params} into {@code dir}. */
+    public void save(Path dir) {
+        try {
+            model.save(dir, WEIGHTS_NAME);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+}

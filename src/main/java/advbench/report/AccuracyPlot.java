@@ -1,0 +1,70 @@
+package advbench.report;
+
+import advbench.eval.Metrics;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Rectangle;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+import org.jfree.svg.SVGGraphics2D;
+
+/**
+ * Accuracy (%) against epsilon, one series per attack, each starting at epsilon 0 with the clean
+ * accuracy. Written as PNG for a quick look and SVG for a paper.
+ */
+public final class AccuracyPlot {
+    public static final int WIDTH = 800;
+    public static final int HEIGHT = 500;
+    /** Okabe-Ito: distinguishable with the common forms of colour blindness. */
+    static final List<Color> PALETTE = List.of(new Color(0x0072B2), new Color(0xD55E00), new Color(0x009E73),
+            new Color(0xCC79A7), new Color(0xE69F00), new Color(0x56B4E9), new Color(0xF0E442), Color.BLACK);
+
+    private AccuracyPlot() {}
+
+    public static JFreeChart chart(String title, Metrics metrics) {
+        XYSeriesCollection data = new XYSeriesCollection();
+        for (Metrics.AttackCurve curve : metrics.attacks()) {
+            XYSeries s = new XYSeries(curve.attack() + " (" + curve.norm() + ")");
+            s.add(0.0, 100 * metrics.clean().accuracy());
+            for (Metrics.Point p : curve.points()) {
+                s.addOrUpdate(p.epsilon(), 100 * p.accuracy());
+            }
+            data.addSeries(s);
+        }
+        JFreeChart chart = ChartFactory.createXYLineChart(title, "epsilon (perturbation budget, pixel scale 0-1)",
+                "test accuracy (%)", data, PlotOrientation.VERTICAL, true, false, false);
+        XYPlot plot = chart.getXYPlot();
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
+        plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+        NumberAxis y = (NumberAxis) plot.getRangeAxis();
+        y.setRange(0, 100);
+        XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
+        for (int i = 0; i < data.getSeriesCount(); i++) {
+            renderer.setSeriesPaint(i, PALETTE.get(i % PALETTE.size()));
+            renderer.setSeriesStroke(i, new BasicStroke(2f));
+        }
+        plot.setRenderer(renderer);
+        chart.getTitle().setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
+        chart.setBackgroundPaint(Color.WHITE);
+        return chart;
+    }
+
+    public static void write(RunFolder folder, String baseName, JFreeChart chart) {
+        folder.write(baseName + ".png", out -> ChartUtils.writeChartAsPNG(out, chart, WIDTH, HEIGHT));
+        SVGGraphics2D g = new SVGGraphics2D(WIDTH, HEIGHT);
+        chart.draw(g, new Rectangle(0, 0, WIDTH, HEIGHT));
+        String svg = g.getSVGDocument();
+        folder.write(baseName + ".svg", out -> out.write(svg.getBytes(StandardCharsets.UTF_8)));
+    }
+}

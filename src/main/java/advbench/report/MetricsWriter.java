@@ -1,0 +1,52 @@
+package advbench.report;
+
+import advbench.eval.Metrics;
+import java.util.Locale;
+
+/** metrics.json (the machine-readable record) and metrics.csv (one row per attack and epsilon). */
+public final class MetricsWriter {
+    private MetricsWriter() {}
+
+    public static void write(RunFolder folder, Object metricsDocument) {
+        folder.write("metrics.json", out -> Json.MAPPER.writeValue(out, metricsDocument));
+    }
+
+    public static void writeCsv(RunFolder folder, Metrics m) {
+        folder.writeString("metrics.csv", csv(m));
+    }
+
+    static String csv(Metrics m) {
+        StringBuilder sb = new StringBuilder("attack,norm,epsilon,accuracy,success_rate,mean_linf,max_linf,mean_l2");
+        for (int c = 0; c < 10; c++) {
+            sb.append(",accuracy_class_").append(c);
+        }
+        sb.append('\n');
+        double[] cleanPerClass = m.clean().perClass().stream().mapToDouble(Metrics.ClassScores::recall).toArray();
+        row(sb, "clean", "", new Metrics.Point(0, m.clean().accuracy(), 0, 0, 0, 0, cleanPerClass));
+        for (Metrics.AttackCurve curve : m.attacks()) {
+            for (Metrics.Point p : curve.points()) {
+                row(sb, curve.attack(), curve.norm(), p);
+            }
+        }
+        return sb.toString();
+    }
+
+    private static void row(StringBuilder sb, String attack, String norm, Metrics.Point p) {
+        sb.append(quote(attack)).append(',').append(norm);
+        for (double v : new double[] {p.epsilon(), p.accuracy(), p.successRate(), p.meanLinf(), p.maxLinf(), p.meanL2()}) {
+            sb.append(',').append(number(v));
+        }
+        for (double v : p.perClassAccuracy()) {
+            sb.append(',').append(number(v));
+        }
+        sb.append('\n');
+    }
+
+    private static String number(double v) {
+        return String.format(Locale.ROOT, "%.6f", v);
+    }
+
+    private static String quote(String s) {
+        return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+    }
+}

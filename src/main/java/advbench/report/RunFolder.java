@@ -1,0 +1,79 @@
+package advbench.report;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * One run's output folder, {@code <results>/<experiment>/<run-id>}. The folder is created
+ * atomically with a fresh name, so no earlier run is ever overwritten; every file is written
+ * under a temporary name and renamed when complete, so an interrupted run never leaves a
+ * half-written file that looks finished.
+ */
+public final class RunFolder {
+    private static final DateTimeFormatter ID = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+    private final Path dir;
+
+    private RunFolder(Path dir) {
+        this.dir = dir;
+    }
+
+    public static RunFolder create(Path resultsRoot, String experiment) {
+        Path parent = resultsRoot.resolve(experiment);
+        String base = LocalDateTime.now().format(ID);
+        try {
+            Files.createDirectories(parent);
+            for (int attempt = 1; ; attempt++) {
+                Path candidate = parent.resolve(attempt == 1 ? base : base + "-" + attempt);
+                try {
+                    return new RunFolder(Files.createDirectory(candidate));
+                } catch (FileAlreadyExistsException e) {
+                    // taken by an earlier run in the same second: try the next suffix
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a run folder under " + parent, e);
+        }
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public String runId() {
+        return dir.getFileName().toString();
+    }
+
+    public Path path(String name) {
+        return dir.resolve(name);
+    }
+
+    public interface Content {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    public Path write(String name, Content content) {
+        Path target = dir.resolve(name);
+        Path tmp = dir.resolve("." + name + ".tmp");
+        try {
+            try (OutputStream out = Files.newOutputStream(tmp)) {
+                content.writeTo(out);
+            }
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            return target;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + target, e);
+        }
+    }
+
+    public Path writeString(String name, String text) {
+        return write(name, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
+    }
+}

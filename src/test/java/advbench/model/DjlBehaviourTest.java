@@ -1,0 +1,94 @@
+package advbench.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import ai.djl.util.Pair;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Pins down PyTorch-engine behaviours that attacks and training rely on. */
+class DjlBehaviourTest {
+
+    @BeforeAll
+    static void engine() {
+        Engines.configure(0);
+    }
+
+    @Test
+    void engineIsPyTorchFromTheMavenJarWithoutDownload() {
+        assertEquals("PyTorch", Engine.getInstance().getEngineName());
+        assertEquals("2.7.1", Engine.getInstance().getVersion());
+    }
+
+    @Test
+    void gradientsAccumulateAcrossCollectorsOnTheSameArray() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x = m.create(new float[] {1, 2, 3});
+            x.setRequiresGradient(true);
+            for (int i = 0; i < 2; i++) {
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    gc.backward(x.mul(x).sum());
+                }
+            }
+            // d(x^2)/dx = 2x, twice: a new collector does not reset the input's gradient.
+            assertArrayEquals(new float[] {4, 8, 12}, x.getGradient().toFloatArray(), 1e-6f);
+        }
+    }
+
+    @Test
+    void lossGradientLeavesParametersWithoutGradientAndInputUntouched() {
+        Engines.seed(1);
+        try (Classifier c = Classifier.create("small-cnn", 28, 28); NDManager m = c.manager().newSubManager()) {
+            c.setTrainable(false);
+            NDArray x = m.randomUniform(0, 1, new Shape(4, 1, 28, 28));
+            float[] before = x.toFloatArray();
+            NDArray g1 = c.lossGradient(x, new int[] {0, 1, 2, 3});
+            NDArray g2 = c.lossGradient(x, new int[] {0, 1, 2, 3});
+            assertArrayEquals(g1.toFloatArray(), g2.toFloatArray(), 0f, "no accumulation across calls");
+            assertArrayEquals(before, x.toFloatArray(), 0f);
+            assertFalse(x.hasGradient());
+            for (Pair<String, Parameter> p : c.djlModel().getBlock().getParameters()) {
+                NDArray w = p.getValue().getArray();
+                assertFalse(w.hasGradient() && w.getGradient().abs().sum().getFloat() > 0, p.getKey());
+            }
+        }
+    }
+
+    @Test
+    void trainerStepZeroesParameterGradients() {
+        Engines.seed(2);
+        try (Classifier c = Classifier.create("mlp", 28, 28)) {
+            c.setTrainable(true);
+            DefaultTrainingConfig cfg = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+                    .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(1e-3f)).build());
+            try (Trainer t = c.djlModel().newTrainer(cfg); NDManager m = c.manager().newSubManager()) {
+                NDArray x = m.randomUniform(0, 1, new Shape(4, 1, 28, 28));
+                try (GradientCollector gc = t.newGradientCollector()) {
+                    NDArray logits = t.forward(new NDList(x)).singletonOrThrow();
+                    gc.backward(CrossEntropy.mean(logits, new int[] {0, 1, 2, 3}));
+                }
+                Parameter first = c.djlModel().getBlock().getParameters().get(0).getValue();
+                float before = first.getArray().getGradient().abs().sum().getFloat();
+                t.step();
+                float after = first.getArray().getGradient().abs().sum().getFloat();
+                assertTrue(before > 0);
+                assertEquals(0f, after, "DJL's Trainer.step() zeroes gradients after the update");
+            }
+        }
+    }
+}
