@@ -39,6 +39,10 @@ public final class DataLocator {
         return new DataLocator(explicitDir, envDir, cache, downloader);
     }
 
+    Path envDirForTest() {
+        return envDir;
+    }
+
     public IdxFiles locate(KnownDataset dataset) {
         if (explicitDir != null) {
             IdxFiles found = findIn(explicitDir, dataset);

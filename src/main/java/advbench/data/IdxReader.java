@@ -28,10 +28,7 @@ public final class IdxReader {
 
     public static Images readImages(Path file) {
         ByteBuffer buf = ByteBuffer.wrap(readAll(file));
-        int magic = header(buf, file, 16);
-        if (magic != IMAGES_MAGIC) {
-            throw bad(file, String.format("magic number 0x%08X is not 0x%08X (IDX unsigned-byte images)", magic, IMAGES_MAGIC));
-        }
+        header(buf, file, IMAGES_MAGIC, "images", 16);
         int count = dimension(buf, file, "image count");
         int rows = dimension(buf, file, "rows");
         int cols = dimension(buf, file, "columns");
@@ -46,10 +43,7 @@ public final class IdxReader {
 
     public static int[] readLabels(Path file) {
         ByteBuffer buf = ByteBuffer.wrap(readAll(file));
-        int magic = header(buf, file, 8);
-        if (magic != LABELS_MAGIC) {
-            throw bad(file, String.format("magic number 0x%08X is not 0x%08X (IDX unsigned-byte labels)", magic, LABELS_MAGIC));
-        }
+        header(buf, file, LABELS_MAGIC, "labels", 8);
         int count = dimension(buf, file, "label count");
         checkLength(file, buf.remaining(), count, "label");
         int[] labels = new int[count];
@@ -73,11 +67,18 @@ public final class IdxReader {
         return new LabeledImages(im.pixels(), lab, im.rows(), im.cols());
     }
 
-    private static int header(ByteBuffer buf, Path file, int headerBytes) {
+    /** Checks the magic number first: a label file given as images should say so, not "too short". */
+    private static void header(ByteBuffer buf, Path file, int expectedMagic, String what, int headerBytes) {
+        if (buf.remaining() >= 4) {
+            int magic = buf.getInt(0);
+            if (magic != expectedMagic) {
+                throw bad(file, String.format("magic number 0x%08X is not 0x%08X (IDX unsigned-byte %s)", magic, expectedMagic, what));
+            }
+        }
         if (buf.remaining() < headerBytes) {
             throw bad(file, "only " + buf.remaining() + " bytes, shorter than the " + headerBytes + "-byte IDX header");
         }
-        return buf.getInt();
+        buf.getInt();
     }
 
     private static int dimension(ByteBuffer buf, Path file, String what) {

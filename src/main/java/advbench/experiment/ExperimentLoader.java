@@ -65,7 +65,7 @@ public final class ExperimentLoader {
     public static ExperimentSpec parse(String fileName, String text) {
         YamlLines lines = YamlLines.of(text);
         try {
-            ExperimentSpec spec = YAML.readValue(text, ExperimentSpec.class);
+            ExperimentSpec spec = text.isBlank() ? null : YAML.readValue(text, ExperimentSpec.class);
             if (spec == null) {
                 throw new UserError(fileName + ":1: the file is empty; expected an experiment (name, seed, dataset, model, attacks, epsilons)");
             }
@@ -79,6 +79,10 @@ public final class ExperimentLoader {
     }
 
     private static UserError describe(String fileName, YamlLines lines, JsonMappingException e) {
+        if (e.getCause() instanceof JsonProcessingException syntax && !(e.getCause() instanceof JsonMappingException)) {
+            // a YAML syntax error met while binding: Jackson wraps it, the parser's location is right
+            return new UserError(fileName + ":" + line(syntax.getLocation()) + ": not valid YAML: " + firstLine(syntax.getOriginalMessage()));
+        }
         String path = path(e.getPath());
         String message;
         String field = path;

@@ -69,6 +69,11 @@ public final class RunFolder {
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
             return target;
         } catch (IOException e) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // the original failure is the one worth reporting
+            }
             throw new UncheckedIOException("cannot write " + target, e);
         }
     }

@@ -1,0 +1,78 @@
+package advbench.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Exit codes and one-line errors, through the real command line. */
+class BenchCommandTest {
+    @TempDir
+    Path tmp;
+
+    record Outcome(int code, String out, String err) {}
+
+    Outcome bench(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int code = BenchCommand.execute(args);
+            return new Outcome(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    static void assertOneLineError(Outcome o, String expectedStart) {
+        assertEquals(2, o.code(), o.err());
+        assertTrue(o.err().startsWith("error: " + expectedStart), o.err());
+        assertEquals(1, o.err().strip().lines().count(), "one line, no stack trace: " + o.err());
+        assertFalse(o.err().contains("Exception"), o.err());
+    }
+
+    @Test
+    void badExperimentFileExitsTwoWithFileLineAndField() throws IOException {
+        Path file = Files.writeString(tmp.resolve("bad.yaml"),
+                Files.readString(Path.of("experiments/fgsm.yaml")).replace("epochs: 2", "epochs: -1"));
+        Outcome o = bench("run", file.toString(), "--results-dir", tmp.resolve("results").toString());
+        assertOneLineError(o, file + ":");
+        assertTrue(o.err().contains("model.epochs: must be at least 1"), o.err());
+        assertFalse(Files.exists(tmp.resolve("results")), "nothing is written for a bad file");
+    }
+
+    @Test
+    void missingDataExitsTwoNamingTheFiles() {
+        Outcome o = bench("run", "experiments/fgsm.yaml", "--data-dir", tmp.toString(),
+                "--results-dir", tmp.resolve("results").toString());
+        assertOneLineError(o, "mnist: data directory " + tmp + " lacks train-images-idx3-ubyte.gz");
+        assertFalse(Files.exists(tmp.resolve("results")));
+    }
+
+    @Test
+    void missingFileAndBadOptionsExitTwo() {
+        assertOneLineError(bench("run", "nope.yaml"), "nope.yaml: no such experiment file");
+        assertOneLineError(bench("run", "experiments/fgsm.yaml", "--threads", "many"), "Invalid value for option '--threads'");
+        assertOneLineError(bench("run"), "Missing required parameter: 'EXPERIMENT'");
+        assertOneLineError(bench("frobnicate"), "Unmatched argument");
+    }
+
+    @Test
+    void helpExitsZero() {
+        Outcome o = bench("run", "--help");
+        assertEquals(0, o.code());
+        assertTrue(o.out().contains("--data-dir"), o.out());
+    }
+}

@@ -1,0 +1,127 @@
+package advbench.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import advbench.UserError;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class IdxReaderTest {
+    @TempDir
+    Path dir;
+
+    static byte[] images(int magic, int count, int rows, int cols, int pixelBytes) {
+        ByteBuffer b = ByteBuffer.allocate(16 + pixelBytes);
+        b.putInt(magic).putInt(count).putInt(rows).putInt(cols);
+        for (int i = 0; i < pixelBytes; i++) {
+            b.put((byte) (i * 37));
+        }
+        return b.array();
+    }
+
+    static byte[] labels(int magic, int count, int... values) {
+        ByteBuffer b = ByteBuffer.allocate(8 + values.length);
+        b.putInt(magic).putInt(count);
+        for (int v : values) {
+            b.put((byte) v);
+        }
+        return b.array();
+    }
+
+    static byte[] gzip(byte[] raw) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+            gz.write(raw);
+        }
+        return out.toByteArray();
+    }
+
+    Path write(String name, byte[] bytes) throws IOException {
+        return Files.write(dir.resolve(name), bytes);
+    }
+
+    @Test
+    void readsRawAndGzipImagesAsFloatsInUnitRange() throws IOException {
+        byte[] raw = images(IdxReader.IMAGES_MAGIC, 2, 3, 2, 12);
+        for (Path p : new Path[] {write("im", raw), write("im.gz", gzip(raw))}) {
+            IdxReader.Images im = IdxReader.readImages(p);
+            assertEquals(2, im.count());
+            assertEquals(3, im.rows());
+            assertEquals(2, im.cols());
+            assertEquals(12, im.pixels().length);
+            for (int i = 0; i < 12; i++) {
+                assertEquals(((i * 37) & 0xFF) / 255f, im.pixels()[i], 0f);
+            }
+        }
+    }
+
+    @Test
+    void readsLabels() throws IOException {
+        Path p = write("lab.gz", gzip(labels(IdxReader.LABELS_MAGIC, 3, 7, 0, 9)));
+        assertArrayEquals(new int[] {7, 0, 9}, IdxReader.readLabels(p));
+    }
+
+    @Test
+    void refusesWrongMagicNamingTheFile() throws IOException {
+        Path p = write("swapped", labels(IdxReader.LABELS_MAGIC, 1, 3));
+        UserError e = assertThrows(UserError.class, () -> IdxReader.readImages(p));
+        assertTrue(e.getMessage().contains("swapped") && e.getMessage().contains("magic number 0x00000801"), e.getMessage());
+    }
+
+    @Test
+    void refusesTruncatedPixels() throws IOException {
+        Path p = write("short", images(IdxReader.IMAGES_MAGIC, 2, 28, 28, 1000));
+        UserError e = assertThrows(UserError.class, () -> IdxReader.readImages(p));
+        assertTrue(e.getMessage().contains("truncated") && e.getMessage().contains("1568"), e.getMessage());
+    }
+
+    @Test
+    void refusesTruncatedHeaderAndGzip() throws IOException {
+        Path header = write("tiny", new byte[] {0, 0, 8, 3, 0});
+        assertTrue(assertThrows(UserError.class, () -> IdxReader.readImages(header)).getMessage().contains("header"));
+        byte[] gz = gzip(images(IdxReader.IMAGES_MAGIC, 1, 2, 2, 4));
+        Path cut = write("cut.gz", java.util.Arrays.copyOf(gz, gz.length - 10));
+        assertThrows(UserError.class, () -> IdxReader.readImages(cut));
+    }
+
+    @Test
+    void refusesTrailingDataAndNonPositiveDimensions() throws IOException {
+        Path extra = write("extra", images(IdxReader.IMAGES_MAGIC, 1, 2, 2, 5));
+        assertTrue(assertThrows(UserError.class, () -> IdxReader.readImages(extra)).getMessage().contains("trailing"));
+        Path zero = write("zero", images(IdxReader.IMAGES_MAGIC, 1, 0, 2, 0));
+        assertTrue(assertThrows(UserError.class, () -> IdxReader.readImages(zero)).getMessage().contains("rows is 0"));
+    }
+
+    @Test
+    void refusesLabelCountMismatchAndOutOfRangeLabels() throws IOException {
+        Path im = write("im", images(IdxReader.IMAGES_MAGIC, 2, 2, 2, 8));
+        Path lab = write("lab", labels(IdxReader.LABELS_MAGIC, 3, 1, 2, 3));
+        UserError e = assertThrows(UserError.class, () -> IdxReader.readPair(im, lab));
+        assertTrue(e.getMessage().contains("2 images but lab has 3 labels"), e.getMessage());
+        Path mismatch = write("count", labels(IdxReader.LABELS_MAGIC, 3, 1, 2));
+        assertTrue(assertThrows(UserError.class, () -> IdxReader.readLabels(mismatch)).getMessage().contains("truncated"));
+        Path big = write("big", labels(IdxReader.LABELS_MAGIC, 2, 1, 12));
+        assertTrue(assertThrows(UserError.class, () -> IdxReader.readLabels(big)).getMessage().contains("label 12 at index 1"));
+    }
+
+    @Test
+    void subsetsAreSeededSortedAndDistinct() {
+        int[] a = Dataset.chooseIndices(1000, 50, new java.util.Random(7));
+        int[] b = Dataset.chooseIndices(1000, 50, new java.util.Random(7));
+        int[] c = Dataset.chooseIndices(1000, 50, new java.util.Random(8));
+        assertArrayEquals(a, b);
+        assertTrue(!java.util.Arrays.equals(a, c));
+        for (int i = 1; i < a.length; i++) {
+            assertTrue(a[i] > a[i - 1]);
+        }
+    }
+}

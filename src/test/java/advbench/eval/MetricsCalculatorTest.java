@@ -1,0 +1,49 @@
+package advbench.eval;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import advbench.attack.Norm;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Metrics on a hand-made case whose numbers can be checked on paper. */
+class MetricsCalculatorTest {
+    // six samples: classes 0, 0, 1, 1, 2, 2
+    static final int[] LABELS = {0, 0, 1, 1, 2, 2};
+    static final int[] CLEAN = {0, 0, 1, 2, 2, 2};   // one mistake: a 1 taken for a 2
+    static final int[] ATTACKED = {0, 1, 1, 2, 0, 2}; // fools samples 1 and 4; sample 3 stays wrong
+
+    @Test
+    void cleanPrecisionRecallF1AndConfusion() {
+        Metrics.Clean c = MetricsCalculator.clean(LABELS, CLEAN);
+        assertEquals(5.0 / 6, c.accuracy(), 1e-12);
+        assertArrayEquals(new int[] {2, 0, 0}, java.util.Arrays.copyOf(c.confusionMatrix()[0], 3));
+        assertArrayEquals(new int[] {0, 1, 1}, java.util.Arrays.copyOf(c.confusionMatrix()[1], 3));
+        Metrics.ClassScores two = c.perClass().get(2);
+        assertEquals(2, two.support());
+        assertEquals(2.0 / 3, two.precision(), 1e-12); // 3 predicted as 2, 2 right
+        assertEquals(1.0, two.recall(), 1e-12);
+        assertEquals(0.8, two.f1(), 1e-12);
+        Metrics.ClassScores one = c.perClass().get(1);
+        assertEquals(1.0, one.precision(), 1e-12);
+        assertEquals(0.5, one.recall(), 1e-12);
+        assertEquals(0, c.perClass().get(7).support());
+    }
+
+    @Test
+    void attackPointCountsSuccessAmongCleanCorrectOnly() {
+        EpsilonOutcome e = new EpsilonOutcome(0.1, ATTACKED,
+                new float[] {0.1f, 0.1f, 0.05f, 0.1f, 0.1f, 0f}, new float[] {1, 2, 3, 4, 5, 6});
+        Metrics m = MetricsCalculator.compute(new Evaluation(LABELS, CLEAN,
+                List.of(new AttackOutcome("A", Norm.LINF, List.of(e)))));
+        Metrics.Point p = m.attacks().get(0).points().get(0);
+        assertEquals(3.0 / 6, p.accuracy(), 1e-12);
+        assertEquals(2.0 / 5, p.successRate(), 1e-12); // 5 clean-correct, 2 of them fooled
+        assertEquals(0.075, p.meanLinf(), 1e-6);
+        assertEquals(0.1, p.maxLinf(), 1e-6);
+        assertEquals(3.5, p.meanL2(), 1e-12);
+        assertArrayEquals(new double[] {0.5, 0.5, 0.5}, java.util.Arrays.copyOf(p.perClassAccuracy(), 3), 1e-12);
+        assertEquals("L-inf", m.attacks().get(0).norm());
+    }
+}

@@ -1,0 +1,157 @@
+package advbench.experiment;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import advbench.RunLog;
+import advbench.model.Engines;
+import advbench.report.Json;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The whole pipeline on a small real MNIST subset, run twice. */
+class EndToEndTest {
+    static final String EXPERIMENT = """
+            name: e2e
+            seed: 7
+            dataset:
+              name: mnist
+              train_subset: 3000
+              test_subset: 400
+            model:
+              architecture: small-cnn
+              epochs: 1
+              batch_size: 32
+            attacks:
+              - type: fgsm
+            epsilons: [0.0, 0.1, 0.25]
+            outputs:
+              grid_samples: 6
+              eval_batch_size: 128
+            """;
+
+    @TempDir
+    static Path tmp;
+    static Path first;
+    static Path second;
+
+    @BeforeAll
+    static void runTwice() throws IOException {
+        Engines.configure(0);
+        Path file = Files.writeString(tmp.resolve("e2e.yaml"), EXPERIMENT);
+        ExperimentSpec spec = ExperimentLoader.load(file);
+        ExperimentRunner.Options options = new ExperimentRunner.Options(tmp.resolve("results"), null, tmp, System.getenv(), 0);
+        first = new ExperimentRunner(RunLog.silent()).run(spec, file, options).runDir();
+        second = new ExperimentRunner(RunLog.silent()).run(spec, file, options).runDir();
+    }
+
+    @Test
+    void writesEveryFileIntoItsOwnRunFolder() {
+        assertNotEquals(first, second, "a second run never overwrites the first");
+        assertEquals(tmp.resolve("results/e2e"), first.getParent());
+        for (String name : List.of("config.yaml", "metrics.json", "metrics.csv", "accuracy_vs_epsilon.png",
+                "accuracy_vs_epsilon.svg", "adversarial_grid.png", "run.log", "manifest.json", "model-0000.params")) {
+            assertTrue(Files.isRegularFile(first.resolve(name)), name);
+        }
+    }
+
+    @Test
+    void sameFileAndSeedGiveTheSameMetrics() throws IOException {
+        assertEquals(Files.readString(first.resolve("metrics.json")), Files.readString(second.resolve("metrics.json")));
+        assertEquals(Files.readString(first.resolve("metrics.csv")), Files.readString(second.resolve("metrics.csv")));
+    }
+
+    @Test
+    void imagesDecodeAndSvgIsXml() throws Exception {
+        BufferedImage plot = ImageIO.read(first.resolve("accuracy_vs_epsilon.png").toFile());
+        assertEquals(800, plot.getWidth());
+        assertEquals(500, plot.getHeight());
+        BufferedImage grid = ImageIO.read(first.resolve("adversarial_grid.png").toFile());
+        assertNotNull(grid);
+        assertTrue(grid.getWidth() > 6 * 84 && grid.getHeight() > 3 * 84, grid.getWidth() + "x" + grid.getHeight());
+        DocumentBuilderFactory xml = DocumentBuilderFactory.newInstance();
+        // the SVG names the W3C DTD; parse it offline
+        xml.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
+        var svg = xml.newDocumentBuilder().parse(first.resolve("accuracy_vs_epsilon.svg").toFile());
+        assertEquals("svg", svg.getDocumentElement().getTagName());
+    }
+
+    @Test
+    void metricsAgreeWithEachOther() throws IOException {
+        JsonNode m = Json.MAPPER.readTree(first.resolve("metrics.json").toFile());
+        assertEquals(400, m.get("test_samples").asInt());
+        double clean = m.at("/clean/accuracy").asDouble();
+        assertTrue(clean > 0.85, "one epoch on 3,000 images gives a real classifier: " + clean);
+        // the confusion matrix holds every test sample, its trace the correct ones
+        int total = 0;
+        int trace = 0;
+        JsonNode confusion = m.at("/clean/confusion_matrix");
+        for (int t = 0; t < 10; t++) {
+            for (int p = 0; p < 10; p++) {
+                total += confusion.get(t).get(p).asInt();
+                trace += t == p ? confusion.get(t).get(p).asInt() : 0;
+            }
+        }
+        assertEquals(400, total);
+        assertEquals(clean, trace / 400.0, 1e-12);
+        JsonNode points = m.at("/attacks/0/points");
+        assertEquals(3, points.size());
+        assertEquals(clean, points.get(0).get("accuracy").asDouble(), 1e-12, "epsilon 0 is the clean accuracy");
+        assertEquals(0.0, points.get(0).get("success_rate").asDouble());
+        assertTrue(points.get(2).get("accuracy").asDouble() < points.get(1).get("accuracy").asDouble());
+        assertTrue(points.get(2).get("accuracy").asDouble() < 0.5 * clean, "FGSM at 0.25 breaks an undefended model");
+        for (JsonNode p : points) {
+            double eps = p.get("epsilon").asDouble();
+            assertTrue(p.get("max_linf").asDouble() <= eps + 1e-6);
+            // accuracy is the support-weighted mean of the per-class accuracies
+            double weighted = 0;
+            for (int c = 0; c < 10; c++) {
+                weighted += p.get("per_class_accuracy").get(c).asDouble() * m.at("/clean/per_class/" + c + "/support").asInt();
+            }
+            assertEquals(p.get("accuracy").asDouble(), weighted / 400, 1e-9);
+        }
+        // the CSV carries the same numbers
+        List<String> csv = Files.readAllLines(first.resolve("metrics.csv"));
+        assertEquals(1 + 1 + 3, csv.size());
+        String[] last = csv.get(4).split(",");
+        assertEquals("FGSM", last[0]);
+        assertEquals(points.get(2).get("accuracy").asDouble(), Double.parseDouble(last[3]), 1e-6);
+    }
+
+    @Test
+    void manifestRecordsWhatIsNeededToRerun() throws IOException {
+        JsonNode man = Json.MAPPER.readTree(first.resolve("manifest.json").toFile());
+        assertEquals("complete", man.get("status").asText());
+        assertEquals(7, man.get("seed").asInt());
+        assertEquals(64, man.get("config_sha256").asText().length());
+        assertEquals("f68b3c2dcbeaaa9fbdd348bbdeb94873", man.at("/data/files/train-images-idx3-ubyte.gz/md5").asText());
+        assertEquals("0.35.1", man.at("/versions/djl").asText());
+        assertEquals("PyTorch 2.7.1", man.at("/versions/engine").asText());
+        assertTrue(man.get("finished").asText().compareTo(man.get("started").asText()) > 0);
+        assertEquals(ExperimentLoader.load(first.resolve("config.yaml")), ExperimentLoader.load(tmp.resolve("e2e.yaml")),
+                "the resolved config re-runs the same experiment");
+        String log = Files.readString(first.resolve("run.log"));
+        assertTrue(log.contains("epoch 1/1: loss"), log);
+    }
+
+    @Test
+    void gridRowsMatchTheSweep() throws IOException {
+        // same deterministic attack, same samples: the grid's first row is the clean prediction
+        JsonNode m = Json.MAPPER.readTree(first.resolve("metrics.json").toFile());
+        assertArrayEquals(new double[] {0.0, 0.1, 0.25},
+                java.util.stream.StreamSupport.stream(m.at("/attacks/0/points").spliterator(), false)
+                        .mapToDouble(p -> p.get("epsilon").asDouble()).toArray());
+    }
+}

@@ -1,0 +1,99 @@
+package advbench.experiment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import advbench.UserError;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+
+class ExperimentLoaderTest {
+    static final String VALID = """
+            name: t
+            seed: 3
+            dataset:
+              name: mnist
+              train_subset: 100
+            model:
+              architecture: mlp
+              epochs: 1
+            attacks:
+              - type: fgsm
+            epsilons: [0.3, 0.0, 0.1]
+            """;
+
+    @Test
+    void validFileGetsDefaultsAndSortedEpsilons() {
+        ExperimentSpec s = ExperimentLoader.parse("x.yaml", VALID);
+        assertEquals("t", s.name());
+        assertEquals(100, s.dataset().trainSubset());
+        assertEquals(0, s.dataset().testSubset());
+        assertEquals(64, s.model().batchSize());
+        assertEquals("adam", s.model().optimizer());
+        assertEquals(List.of(0.0, 0.1, 0.3), s.epsilons());
+        assertInstanceOf(FgsmSpec.class, s.attacks().get(0));
+        assertEquals("FGSM", s.attacks().get(0).build().name());
+        assertEquals(10, s.outputs().gridSamples());
+    }
+
+    @Test
+    void resolvedConfigReadsBackToTheSameSpec() {
+        ExperimentSpec s = ExperimentLoader.parse("x.yaml", VALID);
+        String resolved = ExperimentRunner.resolvedConfig(s);
+        assertTrue(resolved.contains("type: fgsm"), resolved);
+        assertEquals(s, ExperimentLoader.parse("config.yaml", resolved));
+    }
+
+    @Test
+    void shippedExperimentFilesLoad() {
+        ExperimentSpec s = ExperimentLoader.load(Path.of("experiments/fgsm.yaml"));
+        assertEquals("fgsm-mnist", s.name());
+        assertEquals(7, s.epsilons().size());
+    }
+
+    static Stream<Arguments> badFiles() {
+        // {text to replace in VALID, replacement, expected start of the one-line error}
+        return Stream.of(
+            Arguments.of("seed: 3", "seed: three", "x.yaml:2: seed: expected a whole number"),
+            Arguments.of("  train_subset: 100", "  train_subset: 100\n  colour: red", "x.yaml:6: dataset.colour: unknown field 'colour'; expected one of dir, files, name, test_subset, train_subset"),
+            Arguments.of("epsilons: [0.3, 0.0, 0.1]", "epsilons: [0.3, 1.5]", "x.yaml:11: epsilons[1]: must be a number in [0, 1]"),
+            Arguments.of("epsilons: [0.3, 0.0, 0.1]", "epsilons: []", "x.yaml:11: epsilons: must list at least one epsilon"),
+            Arguments.of("epsilons: [0.3, 0.0, 0.1]", "epsilons:\n  - 0.1\n  - 0.1", "x.yaml:13: epsilons[1]: 0.1 is listed twice"),
+            Arguments.of("  epochs: 1", "  epochs: 0", "x.yaml:8: model.epochs: must be at least 1, got 0"),
+            Arguments.of("  epochs: 1", "  epochs: 1.5", "x.yaml:8: model.epochs: expected a whole number"),
+            Arguments.of("  architecture: mlp", "  architecture: resnet", "x.yaml:7: model.architecture: unknown architecture 'resnet'"),
+            Arguments.of("  - type: fgsm", "  - type: deepfool", "x.yaml:10: attacks[0]: unknown attack type 'deepfool'; expected one of fgsm"),
+            Arguments.of("  - type: fgsm", "  - type: fgsm\n    steps: 3", "x.yaml:11: attacks[0].steps: unknown field 'steps'"),
+            Arguments.of("seed: 3\n", "", "x.yaml:1: seed: missing required field"),
+            Arguments.of("  name: mnist", "  name: cifar", "x.yaml:4: dataset.name: unknown data set 'cifar'"),
+            Arguments.of("name: t", "name: a/b", "x.yaml:1: name: use only letters"),
+            Arguments.of("seed: 3", "seed: 3\nseed: 4", "x.yaml:3: not valid YAML: Duplicate field 'seed'"),
+            Arguments.of("attacks:\n  - type: fgsm", "attacks: fgsm", "x.yaml:9: attacks: expected a list"),
+            Arguments.of("epsilons: [0.3, 0.0, 0.1]", "epsilons: [0.3, 0.0", "x.yaml:11: not valid YAML"));
+    }
+
+    /** Each bad file must give one line naming the file, the line and the field. */
+    @ParameterizedTest
+    @MethodSource("badFiles")
+    void badFilesGiveOneLineWithFileLineAndField(String from, String to, String expectedStart) {
+        String text = VALID.replace(from.replace("\\n", "\n"), to.replace("\\n", "\n"));
+        UserError e = assertThrows(UserError.class, () -> ExperimentLoader.parse("x.yaml", text));
+        assertTrue(e.getMessage().startsWith(expectedStart), "got: " + e.getMessage());
+        assertTrue(!e.getMessage().contains("\n"), "one line: " + e.getMessage());
+    }
+
+    @Test
+    void emptyAndMissingFiles() {
+        assertTrue(assertThrows(UserError.class, () -> ExperimentLoader.parse("e.yaml", "")).getMessage()
+                .startsWith("e.yaml:1: the file is empty"));
+        assertTrue(assertThrows(UserError.class, () -> ExperimentLoader.load(Path.of("no/such.yaml"))).getMessage()
+                .equals("no/such.yaml: no such experiment file"));
+    }
+}
