@@ -16,6 +16,9 @@ import picocli.CommandLine.Parameters;
         description = "Train, attack and report as the experiment file says; prints the run folder.")
 final class RunCommand implements Callable<Integer> {
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Parameters(paramLabel = "EXPERIMENT", description = "experiment file (YAML), e.g. experiments/fgsm.yaml")
     Path experiment;
 
@@ -36,6 +39,9 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (threads < 0) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--threads must be 0 (all cores) or a positive number, got " + threads);
+        }
         ExperimentSpec spec = ExperimentLoader.load(experiment);
         Engines.configure(threads);
         Path base = experiment.toAbsolutePath().getParent();

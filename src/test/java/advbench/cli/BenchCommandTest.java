@@ -65,6 +65,7 @@ class BenchCommandTest {
     void missingFileAndBadOptionsExitTwo() {
         assertOneLineError(bench("run", "nope.yaml"), "nope.yaml: no such experiment file");
         assertOneLineError(bench("run", "experiments/fgsm.yaml", "--threads", "many"), "Invalid value for option '--threads'");
+        assertOneLineError(bench("run", "experiments/fgsm.yaml", "--threads", "-1"), "--threads must be 0 (all cores) or a positive number");
         assertOneLineError(bench("run"), "Missing required parameter: 'EXPERIMENT'");
         assertOneLineError(bench("frobnicate"), "Unmatched argument");
     }
