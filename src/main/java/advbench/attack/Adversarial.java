@@ -4,6 +4,13 @@ import ai.djl.ndarray.NDArray;
 
 /**
  * An attack's result at one epsilon: the adversarial images, what the model predicts for them,
- * and which samples the attack fooled (prediction differs from the true label).
+ * the per-sample targets of a targeted attack (null when untargeted; {@link Target#NONE} for a
+ * sample that was not attacked), and which samples the attack succeeded on: the prediction
+ * differs from the true label, or, when targeted, equals the target.
  */
-public record Adversarial(double epsilon, NDArray images, int[] predicted, boolean[] fooled) {}
+public record Adversarial(double epsilon, NDArray images, int[] predicted, int[] targets, boolean[] success) {
+
+    public static Adversarial of(double epsilon, NDArray images, int[] predicted, int[] labels, int[] targets) {
+        return new Adversarial(epsilon, images, predicted, targets, Goal.success(predicted, labels, targets));
+    }
+}

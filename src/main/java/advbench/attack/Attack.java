@@ -1,7 +1,6 @@
 package advbench.attack;
 
 import advbench.model.Classifier;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -10,36 +9,31 @@ import java.util.List;
  *
  * <p>Invariants every implementation keeps (and its tests check): {@code |x_adv - x| <= eps} in
  * its norm and {@code 0 <= x_adv <= 1}; eps = 0 returns the input unchanged; the input array is
- * never modified; the model is used in inference mode; a deterministic attack gives a sample the
- * same result alone as inside a batch.
+ * never modified; the model is used in inference mode; with the same seed the result is the
+ * same, and a sample gets the same result alone as inside a batch.
  */
 public interface Attack {
 
-    /** Label used in tables, plots and logs, e.g. "FGSM". */
+    /** Label used in tables, plots and logs, e.g. "PGD-40". */
     String name();
 
     Norm norm();
 
-    /**
-     * The adversarial images, one array per epsilon in the order given. Arrays are created in the
-     * manager of {@code batch.images()}.
-     */
-    List<ai.djl.ndarray.NDArray> perturb(Classifier model, Batch batch, List<Double> epsilons);
-
-    /** {@link #perturb} followed by classifying each adversarial batch. */
-    default List<Adversarial> run(Classifier model, Batch batch, List<Double> epsilons) {
-        List<ai.djl.ndarray.NDArray> perturbed = perturb(model, batch, epsilons);
-        List<Adversarial> out = new ArrayList<>(perturbed.size());
-        for (int e = 0; e < perturbed.size(); e++) {
-            int[] predicted = model.predict(perturbed.get(e));
-            boolean[] fooled = new boolean[predicted.length];
-            for (int i = 0; i < predicted.length; i++) {
-                fooled[i] = predicted[i] != batch.labels()[i];
-            }
-            out.add(new Adversarial(epsilons.get(e), perturbed.get(e), predicted, fooled));
-        }
-        return out;
+    /** Whether it takes several gradient steps (then it should be at least as strong as FGSM). */
+    default boolean iterative() {
+        return false;
     }
+
+    /** Null when untargeted. */
+    default Target target() {
+        return null;
+    }
+
+    /**
+     * One result per epsilon, in the order given. Arrays are created in the manager of
+     * {@code batch.images()}.
+     */
+    List<Adversarial> run(Classifier model, Batch batch, List<Double> epsilons);
 
     /** Refuses a negative or non-finite epsilon, naming the attack. */
     static void checkEpsilons(String attack, List<Double> epsilons) {
@@ -48,5 +42,10 @@ public interface Attack {
                 throw new IllegalArgumentException(attack + ": epsilon must be a finite number >= 0, got " + eps);
             }
         }
+    }
+
+    /** The per-sample targets of a targeted attack, or null. */
+    static int[] targets(Target target, Classifier model, Batch batch) {
+        return target == null ? null : target.choose(model, batch);
     }
 }

@@ -2,6 +2,7 @@ package advbench.eval;
 
 /**
  * Per-sample results of one attack at one epsilon, aligned with the test set: the predicted
- * class and the size of the perturbation actually applied, in L-infinity and L2.
+ * class, the target of a targeted attack (null when untargeted), and the size of the
+ * perturbation actually applied, in L-infinity and L2.
  */
-public record EpsilonOutcome(double epsilon, int[] predicted, float[] linf, float[] l2) {}
+public record EpsilonOutcome(double epsilon, int[] predicted, int[] targets, float[] linf, float[] l2) {}

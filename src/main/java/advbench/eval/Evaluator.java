@@ -3,7 +3,6 @@ package advbench.eval;
 import advbench.Progress;
 import advbench.RunLog;
 import advbench.attack.Adversarial;
-import advbench.attack.Attack;
 import advbench.attack.Batch;
 import advbench.data.LabeledImages;
 import advbench.model.Classifier;
@@ -14,9 +13,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Runs every attack at every epsilon over the test set, batch by batch, and records per-sample
- * outcomes. Each batch lives in its own NDManager scope, so native memory stays flat however
- * long the sweep.
+ * Runs every attack at each of its epsilons over the test set, batch by batch, and records
+ * per-sample outcomes. Each batch lives in its own NDManager scope, so native memory stays flat
+ * however long the sweep.
  */
 public final class Evaluator {
     private final int batchSize;
@@ -27,36 +26,40 @@ public final class Evaluator {
         this.log = log;
     }
 
-    public Evaluation evaluate(Classifier model, LabeledImages test, List<Attack> attacks, List<Double> epsilons) {
+    public Evaluation evaluate(Classifier model, LabeledImages test, List<PlannedAttack> attacks) {
         int n = test.count();
         int[] clean = model.predictAll(test, batchSize);
+        int[] gradientFaults = checkGradients(model, test);
         List<AttackOutcome> outcomes = new ArrayList<>();
-        for (Attack attack : attacks) {
+        for (PlannedAttack planned : attacks) {
             List<EpsilonOutcome> perEps = new ArrayList<>();
-            for (double eps : epsilons) {
-                perEps.add(new EpsilonOutcome(eps, new int[n], new float[n], new float[n]));
+            boolean targeted = planned.attack().target() != null;
+            for (double eps : planned.epsilons()) {
+                perEps.add(new EpsilonOutcome(eps, new int[n], targeted ? new int[n] : null, new float[n], new float[n]));
             }
             long start = System.nanoTime();
-            try (Progress bar = log.progress(attack.name(), n, "img")) {
+            try (Progress bar = log.progress(planned.attack().name(), n, "img")) {
                 for (int from = 0; from < n; from += batchSize) {
                     int to = Math.min(n, from + batchSize);
-                    attackBatch(model, test, from, to, attack, epsilons, perEps);
+                    attackBatch(model, test, from, to, planned, perEps);
                     bar.advance(to - from);
                 }
             }
-            log.info(String.format("%s: %d epsilons x %d samples in %.1f s", attack.name(), epsilons.size(), n,
-                    (System.nanoTime() - start) / 1e9));
-            outcomes.add(new AttackOutcome(attack.name(), attack.norm(), List.copyOf(perEps)));
+            log.info(String.format("%s: %d epsilons x %d samples in %.1f s", planned.attack().name(),
+                    planned.epsilons().size(), n, (System.nanoTime() - start) / 1e9));
+            var a = planned.attack();
+            outcomes.add(new AttackOutcome(a.name(), a.norm(), a.iterative(),
+                    a.target() == null ? null : a.target().describe(), List.copyOf(perEps)));
         }
-        return new Evaluation(test.labels().clone(), clean, List.copyOf(outcomes));
+        return new Evaluation(test.labels().clone(), clean, List.copyOf(outcomes), gradientFaults[0], gradientFaults[1]);
     }
 
-    private static void attackBatch(Classifier model, LabeledImages test, int from, int to, Attack attack,
-                                    List<Double> epsilons, List<EpsilonOutcome> perEps) {
+    private static void attackBatch(Classifier model, LabeledImages test, int from, int to, PlannedAttack planned,
+                                    List<EpsilonOutcome> perEps) {
         try (NDManager scope = model.manager().newSubManager()) {
             NDArray x = ImageBatch.of(scope, test, from, to);
             Batch batch = new Batch(x, test.labelRange(from, to), range(from, to));
-            List<Adversarial> results = attack.run(model, batch, epsilons);
+            List<Adversarial> results = planned.attack().run(model, batch, planned.epsilons());
             for (int e = 0; e < results.size(); e++) {
                 Adversarial adv = results.get(e);
                 EpsilonOutcome out = perEps.get(e);
@@ -64,10 +67,40 @@ public final class Evaluator {
                 float[] linf = delta.abs().max(new int[] {1}).toFloatArray();
                 float[] l2 = delta.square().sum(new int[] {1}).sqrt().toFloatArray();
                 System.arraycopy(adv.predicted(), 0, out.predicted(), from, adv.predicted().length);
+                if (out.targets() != null) {
+                    System.arraycopy(adv.targets(), 0, out.targets(), from, adv.targets().length);
+                }
                 System.arraycopy(linf, 0, out.linf(), from, linf.length);
                 System.arraycopy(l2, 0, out.l2(), from, l2.length);
             }
         }
+    }
+
+    /**
+     * Counts samples whose input gradient at the clean point is all zero or not finite: a large
+     * share means gradient attacks cannot work on this model (gradient masking or a bug).
+     */
+    private int[] checkGradients(Classifier model, LabeledImages test) {
+        int zero = 0;
+        int nan = 0;
+        int d = test.pixelsPerImage();
+        for (int from = 0; from < test.count(); from += batchSize) {
+            int to = Math.min(test.count(), from + batchSize);
+            try (NDManager scope = model.manager().newSubManager()) {
+                float[] g = model.lossGradient(ImageBatch.of(scope, test, from, to), test.labelRange(from, to)).toFloatArray();
+                for (int i = 0; i < to - from; i++) {
+                    boolean allZero = true;
+                    boolean finite = true;
+                    for (int k = i * d; k < (i + 1) * d; k++) {
+                        allZero &= g[k] == 0f;
+                        finite &= Float.isFinite(g[k]);
+                    }
+                    zero += allZero ? 1 : 0;
+                    nan += finite ? 0 : 1;
+                }
+            }
+        }
+        return new int[] {zero, nan};
     }
 
     static int[] range(int from, int to) {

@@ -1,7 +1,6 @@
 package advbench.eval;
 
 import advbench.attack.Adversarial;
-import advbench.attack.Attack;
 import advbench.attack.Batch;
 import advbench.data.LabeledImages;
 import advbench.model.Classifier;
@@ -20,16 +19,21 @@ public record Examples(LabeledImages samples, List<Row> rows) {
     /** {@code pixels} holds the adversarial images of all samples, one after another. */
     public record Row(String attack, double epsilon, float[] pixels, int[] predicted) {}
 
-    /** Attacks the first {@code count} test samples again; deterministic attacks reproduce the sweep exactly. */
-    public static Examples collect(Classifier model, LabeledImages test, int count, List<Attack> attacks, List<Double> epsilons) {
+    /**
+     * Attacks the first {@code count} test samples again. Every attack gives a sample the same
+     * result alone as in a batch (random starts are drawn per sample), so the grid shows exactly
+     * what the sweep measured.
+     */
+    public static Examples collect(Classifier model, LabeledImages test, int count, List<PlannedAttack> attacks) {
         int n = Math.min(count, test.count());
         LabeledImages samples = test.select(Evaluator.range(0, n));
         List<Row> rows = new ArrayList<>();
-        for (Attack attack : attacks) {
+        for (PlannedAttack planned : attacks) {
             try (NDManager scope = model.manager().newSubManager()) {
                 NDArray x = ImageBatch.of(scope, samples);
-                for (Adversarial adv : attack.run(model, new Batch(x, samples.labels(), Evaluator.range(0, n)), epsilons)) {
-                    rows.add(new Row(attack.name(), adv.epsilon(), adv.images().toFloatArray(), adv.predicted()));
+                Batch batch = new Batch(x, samples.labels(), Evaluator.range(0, n));
+                for (Adversarial adv : planned.attack().run(model, batch, planned.epsilons())) {
+                    rows.add(new Row(planned.attack().name(), adv.epsilon(), adv.images().toFloatArray(), adv.predicted()));
                 }
             }
         }

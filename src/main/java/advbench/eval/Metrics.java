@@ -1,26 +1,44 @@
 package advbench.eval;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
 /**
  * The numbers of a run, in the order they appear in metrics.json. Accuracies and rates are
  * fractions in [0, 1]; nothing here depends on timing, so equal runs give equal metrics.
  */
-public record Metrics(int testSamples, Clean clean, List<AttackCurve> attacks) {
+public record Metrics(int testSamples, Clean clean, List<AttackCurve> attacks, List<WorstCase> worstCase,
+                      GradientCheck gradientCheck, List<String> warnings) {
 
     /** Clean test performance; {@code confusionMatrix[true][predicted]}. */
     public record Clean(double accuracy, List<ClassScores> perClass, int[][] confusionMatrix) {}
 
     public record ClassScores(int label, int support, double precision, double recall, double f1) {}
 
-    public record AttackCurve(String attack, String norm, List<Point> points) {}
+    /** @param target how targets were chosen, or null when untargeted */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record AttackCurve(String attack, String norm, String target, List<Point> points) {}
 
     /**
      * One attack at one epsilon.
      *
      * @param successRate fooled samples among those classified correctly when clean
+     * @param targetedSuccessRate for a targeted attack, the share of attacked samples (those with a
+     *     target other than their label) now predicted as their target; null otherwise
      * @param perClassAccuracy accuracy under attack for each true class
      */
-    public record Point(double epsilon, double accuracy, double successRate, double meanLinf, double maxLinf,
-                        double meanL2, double[] perClassAccuracy) {}
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Point(double epsilon, double accuracy, double successRate, Double targetedSuccessRate,
+                        double meanLinf, double maxLinf, double meanL2, double[] perClassAccuracy) {}
+
+    /**
+     * Per norm and epsilon, the share of samples classified correctly when clean and under every
+     * attack of that norm run at that epsilon (per sample, not the minimum of the accuracies).
+     */
+    public record WorstCase(String norm, List<WorstPoint> points) {}
+
+    public record WorstPoint(double epsilon, double accuracy, List<String> attacks) {}
+
+    /** Shares of test samples whose clean input gradient is all zero, or not finite. */
+    public record GradientCheck(double zeroShare, double nonFiniteShare) {}
 }

@@ -1,7 +1,10 @@
 package advbench.eval;
 
+import advbench.attack.Norm;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /** Turns per-sample outcomes into the summary metrics of a run. */
 public final class MetricsCalculator {
@@ -17,9 +20,12 @@ public final class MetricsCalculator {
             for (EpsilonOutcome e : a.perEpsilon()) {
                 points.add(point(labels, ev.cleanPredicted(), e));
             }
-            curves.add(new Metrics.AttackCurve(a.attack(), a.norm().label(), List.copyOf(points)));
+            curves.add(new Metrics.AttackCurve(a.attack(), a.norm().label(), a.target(), List.copyOf(points)));
         }
-        return new Metrics(labels.length, clean(labels, ev.cleanPredicted()), List.copyOf(curves));
+        int n = labels.length;
+        Metrics.GradientCheck gradients = new Metrics.GradientCheck(ratio(ev.zeroGradients(), n), ratio(ev.nanGradients(), n));
+        return new Metrics(n, clean(labels, ev.cleanPredicted()), List.copyOf(curves), worstCase(ev),
+                gradients, SanityChecks.warnings(ev, curves, gradients));
     }
 
     static Metrics.Clean clean(int[] labels, int[] predicted) {
@@ -51,6 +57,8 @@ public final class MetricsCalculator {
         int correct = 0;
         int cleanCorrect = 0;
         int fooled = 0;
+        int targeted = 0;
+        int hitTarget = 0;
         int[] classCorrect = new int[NUM_CLASSES];
         int[] classCount = new int[NUM_CLASSES];
         double sumLinf = 0;
@@ -65,6 +73,10 @@ public final class MetricsCalculator {
                 cleanCorrect++;
                 fooled += right ? 0 : 1;
             }
+            if (e.targets() != null && e.targets()[i] >= 0) {
+                targeted++;
+                hitTarget += e.predicted()[i] == e.targets()[i] ? 1 : 0;
+            }
             sumLinf += e.linf()[i];
             maxLinf = Math.max(maxLinf, e.linf()[i]);
             sumL2 += e.l2()[i];
@@ -74,10 +86,55 @@ public final class MetricsCalculator {
             perClass[c] = ratio(classCorrect[c], classCount[c]);
         }
         return new Metrics.Point(e.epsilon(), ratio(correct, n), ratio(fooled, cleanCorrect),
-                sumLinf / n, maxLinf, sumL2 / n, perClass);
+                e.targets() == null ? null : ratio(hitTarget, targeted), sumLinf / n, maxLinf, sumL2 / n, perClass);
     }
 
-    private static double ratio(int a, int b) {
+    /** Per norm, every epsilon any attack of that norm was run at. */
+    static List<Metrics.WorstCase> worstCase(Evaluation ev) {
+        int[] labels = ev.labels();
+        List<Metrics.WorstCase> result = new ArrayList<>();
+        for (Norm norm : Norm.values()) {
+            Map<Double, boolean[]> robust = new TreeMap<>();
+            Map<Double, List<String>> names = new TreeMap<>();
+            for (AttackOutcome a : ev.attacks()) {
+                if (a.norm() != norm) {
+                    continue;
+                }
+                for (EpsilonOutcome e : a.perEpsilon()) {
+                    boolean[] r = robust.computeIfAbsent(e.epsilon(), k -> cleanCorrect(labels, ev.cleanPredicted()));
+                    for (int i = 0; i < r.length; i++) {
+                        r[i] &= e.predicted()[i] == labels[i];
+                    }
+                    names.computeIfAbsent(e.epsilon(), k -> new ArrayList<>()).add(a.attack());
+                }
+            }
+            if (robust.isEmpty()) {
+                continue;
+            }
+            List<Metrics.WorstPoint> points = new ArrayList<>();
+            robust.forEach((eps, r) -> points.add(new Metrics.WorstPoint(eps, ratio(count(r), r.length), List.copyOf(names.get(eps)))));
+            result.add(new Metrics.WorstCase(norm.label(), List.copyOf(points)));
+        }
+        return List.copyOf(result);
+    }
+
+    private static boolean[] cleanCorrect(int[] labels, int[] predicted) {
+        boolean[] r = new boolean[labels.length];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = predicted[i] == labels[i];
+        }
+        return r;
+    }
+
+    private static int count(boolean[] b) {
+        int c = 0;
+        for (boolean v : b) {
+            c += v ? 1 : 0;
+        }
+        return c;
+    }
+
+    static double ratio(int a, int b) {
         return b == 0 ? 0 : (double) a / b;
     }
 }

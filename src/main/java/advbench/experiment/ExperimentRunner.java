@@ -1,7 +1,8 @@
 package advbench.experiment;
 
 import advbench.RunLog;
-import advbench.attack.Attack;
+import advbench.attack.Norm;
+import advbench.eval.PlannedAttack;
 import advbench.data.DataLocator;
 import advbench.data.Dataset;
 import advbench.data.Downloader;
@@ -80,21 +81,26 @@ public final class ExperimentRunner {
             phases.put("training", seconds(t));
 
             t = System.nanoTime();
-            List<Attack> attacks = spec.attacks().stream().map(AttackSpec::build).toList();
-            Evaluation evaluation = new Evaluator(spec.outputs().evalBatchSize(), log)
-                    .evaluate(model, data.test(), attacks, spec.epsilons());
+            List<PlannedAttack> attacks = spec.attacks().stream()
+                    .map(a -> new PlannedAttack(a.build(spec.seed()), spec.epsilonsFor(a))).toList();
+            Evaluation evaluation = new Evaluator(spec.outputs().evalBatchSize(), log).evaluate(model, data.test(), attacks);
             Metrics metrics = MetricsCalculator.compute(evaluation);
-            Examples examples = Examples.collect(model, data.test(), spec.outputs().gridSamples(), attacks, spec.epsilons());
+            Examples examples = Examples.collect(model, data.test(), spec.outputs().gridSamples(), attacks);
             phases.put("evaluation", seconds(t));
 
             t = System.nanoTime();
             MetricsDocument doc = new MetricsDocument(spec.name(), spec.seed(), data.name(), data.train().count(),
                     data.test().count(), spec.model().architecture(),
-                    history.stream().map(MetricsDocument.Epoch::of).toList(), metrics.clean(), metrics.attacks());
+                    history.stream().map(MetricsDocument.Epoch::of).toList(), metrics.clean(), metrics.attacks(),
+                    metrics.worstCase(), metrics.gradientCheck(), metrics.warnings());
             MetricsWriter.write(folder, doc);
             MetricsWriter.writeCsv(folder, metrics);
-            AccuracyPlot.write(folder, "accuracy_vs_epsilon",
-                    AccuracyPlot.chart(spec.name() + ": " + spec.model().architecture() + " on " + data.name(), metrics));
+            String title = spec.name() + ": " + spec.model().architecture() + " on " + data.name();
+            for (Norm norm : Norm.values()) {
+                if (metrics.attacks().stream().anyMatch(c -> c.norm().equals(norm.label()))) {
+                    AccuracyPlot.write(folder, AccuracyPlot.fileName(norm), AccuracyPlot.chart(title, metrics, norm));
+                }
+            }
             ExampleGrid.write(folder, "adversarial_grid.png", examples);
             phases.put("report", seconds(t));
             logSummary(metrics);
@@ -155,9 +161,20 @@ public final class ExperimentRunner {
             StringBuilder sb = new StringBuilder(c.attack() + " accuracy:");
             for (Metrics.Point p : c.points()) {
                 sb.append(String.format(" eps %.3g: %.2f%%", p.epsilon(), 100 * p.accuracy()));
+                if (p.targetedSuccessRate() != null) {
+                    sb.append(String.format(" (target hit %.1f%%)", 100 * p.targetedSuccessRate()));
+                }
             }
             log.info(sb.toString());
         }
+        for (Metrics.WorstCase w : m.worstCase()) {
+            StringBuilder sb = new StringBuilder("worst case over " + w.norm() + " attacks:");
+            for (Metrics.WorstPoint p : w.points()) {
+                sb.append(String.format(" eps %.3g: %.2f%%", p.epsilon(), 100 * p.accuracy()));
+            }
+            log.info(sb.toString());
+        }
+        m.warnings().forEach(w -> log.info("WARNING: " + w));
     }
 
     static String resolvedConfig(ExperimentSpec spec) {

@@ -1,5 +1,6 @@
 package advbench.experiment;
 
+import advbench.attack.Norm;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -10,7 +11,8 @@ import java.util.Set;
  *
  * @param name used as the results sub-folder, so letters, digits, '.', '_' and '-' only
  * @param seed seeds data subsets, shuffling, weight initialisation and random attacks
- * @param epsilons L-infinity radii in [0, 1] (pixel scale); 0 is the clean accuracy
+ * @param epsilons L-infinity radii in [0, 1] (pixel scale) for every attack without its own list;
+ *     0 is the clean accuracy
  */
 public record ExperimentSpec(String name, Integer seed, DatasetSpec dataset, ModelSpec model,
                              List<AttackSpec> attacks, List<Double> epsilons, OutputSpec outputs) {
@@ -30,29 +32,24 @@ public record ExperimentSpec(String name, Integer seed, DatasetSpec dataset, Mod
         attacks = List.copyOf(attacks);
         Set<String> labels = new HashSet<>();
         for (int i = 0; i < attacks.size(); i++) {
-            String label = attacks.get(i).build().name();
-            if (!labels.add(label)) {
-                throw new SpecException("attacks[" + i + "]", "two attacks are labelled '" + label + "'; give one a distinct 'label'");
+            AttackSpec a = attacks.get(i);
+            if (!labels.add(a.label())) {
+                throw new SpecException("attacks[" + i + "]", "two attacks are labelled '" + a.label() + "'; give one a distinct 'label'");
+            }
+            if (a.epsilons() == null && a.epsilonNorm() == Norm.L2) {
+                throw new SpecException("attacks[" + i + "].epsilons", "an L2 attack needs its own epsilons (the experiment's are L-infinity budgets)");
+            }
+            if (a.epsilons() == null && epsilons == null) {
+                throw new SpecException("epsilons", "missing required field (attacks[" + i + "] has no epsilons of its own)");
             }
         }
-        epsilons = checkEpsilons(SpecException.require(epsilons, "epsilons"));
+        epsilons = AttackParams.epsilons(epsilons, Norm.LINF, "epsilons");
         outputs = outputs == null ? OutputSpec.DEFAULT : outputs;
     }
 
-    private static List<Double> checkEpsilons(List<Double> epsilons) {
-        if (epsilons.isEmpty()) {
-            throw new SpecException("epsilons", "must list at least one epsilon");
-        }
-        Set<Double> seen = new HashSet<>();
-        for (int i = 0; i < epsilons.size(); i++) {
-            Double e = epsilons.get(i);
-            if (e == null || !(e >= 0 && e <= 1)) {
-                throw new SpecException("epsilons[" + i + "]", "must be a number in [0, 1] (pixel scale), got " + e);
-            }
-            if (!seen.add(e)) {
-                throw new SpecException("epsilons[" + i + "]", e + " is listed twice");
-            }
-        }
-        return epsilons.stream().sorted().toList();
+    /** The sweep of one attack: its own list, else the experiment's. */
+    public List<Double> epsilonsFor(AttackSpec attack) {
+        return attack.epsilons() != null ? attack.epsilons() : epsilons;
     }
+
 }

@@ -64,8 +64,8 @@ public final class Classifier implements AutoCloseable {
     }
 
     public int[] predict(NDArray x) {
-        try (NDArray logits = logits(x); NDArray arg = logits.argMax(1)) {
-            return arg.toType(DataType.INT32, false).toIntArray();
+        try (NDArray logits = logits(x)) {
+            return argMax(logits);
         }
     }
 
@@ -82,13 +82,25 @@ public final class Classifier implements AutoCloseable {
         return predicted;
     }
 
-    /**
-     * d(sum of cross-entropy losses)/dx, in inference mode. A fresh copy of x records the gradient,
-     * so nothing accumulates across calls and the caller's array is never touched. Parameters are
-     * frozen for the duration: libtorch would otherwise accumulate their gradients too, which costs
-     * time and would leak into the next training step.
-     */
+    /** The input gradient of the summed loss, and the logits of the same forward pass. */
+    public record Gradient(NDArray gradient, NDArray logits) {}
+
+    /** d(sum of cross-entropy losses)/dx; see {@link #gradientAndLogits}. */
     public NDArray lossGradient(NDArray x, int[] labels) {
+        Gradient g = gradientAndLogits(x, labels);
+        g.logits().close();
+        return g.gradient();
+    }
+
+    /**
+     * d(sum of cross-entropy losses)/dx in inference mode, with the logits of that forward pass
+     * (an iterative attack reads its success off them without a second forward). A fresh copy of
+     * x records the gradient, so nothing accumulates across calls and the caller's array is never
+     * touched. Parameters are frozen for the duration: libtorch would otherwise accumulate their
+     * gradients too, which costs time and would leak into the next training step. Results belong
+     * to the manager of {@code x}.
+     */
+    public Gradient gradientAndLogits(NDArray x, int[] labels) {
         boolean wasTrainable = parametersTrainable();
         if (wasTrainable) {
             setTrainable(false);
@@ -96,17 +108,26 @@ public final class Classifier implements AutoCloseable {
         try {
             NDArray input = x.duplicate();
             input.setRequiresGradient(true);
+            NDArray logits;
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                NDArray loss = CrossEntropy.sum(logits(input), labels);
-                collector.backward(loss);
+                logits = logits(input);
+                collector.backward(CrossEntropy.sum(logits, labels));
             }
             NDArray grad = input.getGradient().duplicate();
+            NDArray detached = logits.stopGradient();
             input.close();
-            return grad;
+            return new Gradient(grad, detached);
         } finally {
             if (wasTrainable) {
                 setTrainable(true);
             }
+        }
+    }
+
+    /** Index of the largest logit of each row. */
+    public static int[] argMax(NDArray logits) {
+        try (NDArray arg = logits.argMax(1)) {
+            return arg.toType(DataType.INT32, false).toIntArray();
         }
     }
 

@@ -1,5 +1,6 @@
 package advbench.report;
 
+import advbench.attack.Norm;
 import advbench.eval.Metrics;
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -20,28 +21,47 @@ import org.jfree.svg.SVGGraphics2D;
 
 /**
  * Accuracy (%) against epsilon, one series per attack, each starting at epsilon 0 with the clean
- * accuracy. Written as PNG for a quick look and SVG for a paper.
+ * accuracy, and the per-sample worst case over the attacks. Written as PNG for a quick look and SVG for a paper.
  */
 public final class AccuracyPlot {
     public static final int WIDTH = 800;
     public static final int HEIGHT = 500;
     /** Okabe-Ito: distinguishable with the common forms of colour blindness. */
     static final List<Color> PALETTE = List.of(new Color(0x0072B2), new Color(0xD55E00), new Color(0x009E73),
-            new Color(0xCC79A7), new Color(0xE69F00), new Color(0x56B4E9), new Color(0xF0E442), Color.BLACK);
+            new Color(0xCC79A7), new Color(0xE69F00), new Color(0x56B4E9), new Color(0xF0E442));
 
     private AccuracyPlot() {}
 
-    public static JFreeChart chart(String title, Metrics metrics) {
+    /** accuracy_vs_epsilon for L-inf attacks, accuracy_vs_epsilon_l2 for L2 ones. */
+    public static String fileName(Norm norm) {
+        return norm == Norm.LINF ? "accuracy_vs_epsilon" : "accuracy_vs_epsilon_" + norm.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** The attacks of one norm, plus their per-sample worst case as a dashed black series. */
+    public static JFreeChart chart(String title, Metrics metrics, Norm norm) {
         XYSeriesCollection data = new XYSeriesCollection();
         for (Metrics.AttackCurve curve : metrics.attacks()) {
-            XYSeries s = new XYSeries(curve.attack() + " (" + curve.norm() + ")");
+            if (!curve.norm().equals(norm.label())) {
+                continue;
+            }
+            XYSeries s = new XYSeries(curve.attack());
             s.add(0.0, 100 * metrics.clean().accuracy());
             for (Metrics.Point p : curve.points()) {
                 s.addOrUpdate(p.epsilon(), 100 * p.accuracy());
             }
             data.addSeries(s);
         }
-        JFreeChart chart = ChartFactory.createXYLineChart(title, "epsilon (perturbation budget, pixel scale 0-1)",
+        int attackSeries = data.getSeriesCount();
+        for (Metrics.WorstCase w : metrics.worstCase()) {
+            if (w.norm().equals(norm.label()) && attackSeries > 1) {
+                XYSeries s = new XYSeries("worst case (all attacks)");
+                s.add(0.0, 100 * metrics.clean().accuracy());
+                w.points().forEach(p -> s.addOrUpdate(p.epsilon(), 100 * p.accuracy()));
+                data.addSeries(s);
+            }
+        }
+        String unit = norm == Norm.LINF ? "L-inf, pixel scale 0-1" : "L2, pixel scale 0-1";
+        JFreeChart chart = ChartFactory.createXYLineChart(title, "epsilon (perturbation budget, " + unit + ")",
                 "test accuracy (%)", data, PlotOrientation.VERTICAL, true, false, false);
         XYPlot plot = chart.getXYPlot();
         plot.setBackgroundPaint(Color.WHITE);
@@ -50,9 +70,13 @@ public final class AccuracyPlot {
         NumberAxis y = (NumberAxis) plot.getRangeAxis();
         y.setRange(0, 100);
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
-        for (int i = 0; i < data.getSeriesCount(); i++) {
+        for (int i = 0; i < attackSeries; i++) {
             renderer.setSeriesPaint(i, PALETTE.get(i % PALETTE.size()));
             renderer.setSeriesStroke(i, new BasicStroke(2f));
+        }
+        for (int i = attackSeries; i < data.getSeriesCount(); i++) {
+            renderer.setSeriesPaint(i, Color.BLACK);
+            renderer.setSeriesStroke(i, new BasicStroke(2.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {8f, 5f}, 0f));
         }
         plot.setRenderer(renderer);
         chart.getTitle().setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));

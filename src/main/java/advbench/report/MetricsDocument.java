@@ -9,7 +9,8 @@ import java.util.List;
  */
 public record MetricsDocument(String experiment, int seed, String dataset, int trainSamples, int testSamples,
                               String architecture, List<Epoch> training, Metrics.Clean clean,
-                              List<Metrics.AttackCurve> attacks) {
+                              List<Metrics.AttackCurve> attacks, List<Metrics.WorstCase> worstCase,
+                              Metrics.GradientCheck gradientCheck, List<String> warnings) {
 
     public record Epoch(int epoch, double loss, double trainAccuracy, double testAccuracy) {
         public static Epoch of(EpochStats s) {

@@ -16,16 +16,23 @@ public final class MetricsWriter {
     }
 
     static String csv(Metrics m) {
-        StringBuilder sb = new StringBuilder("attack,norm,epsilon,accuracy,success_rate,mean_linf,max_linf,mean_l2");
+        StringBuilder sb = new StringBuilder("attack,norm,epsilon,accuracy,success_rate,targeted_success_rate,mean_linf,max_linf,mean_l2");
         for (int c = 0; c < 10; c++) {
             sb.append(",accuracy_class_").append(c);
         }
         sb.append('\n');
         double[] cleanPerClass = m.clean().perClass().stream().mapToDouble(Metrics.ClassScores::recall).toArray();
-        row(sb, "clean", "", new Metrics.Point(0, m.clean().accuracy(), 0, 0, 0, 0, cleanPerClass));
+        row(sb, "clean", "", new Metrics.Point(0, m.clean().accuracy(), 0, null, 0, 0, 0, cleanPerClass));
         for (Metrics.AttackCurve curve : m.attacks()) {
             for (Metrics.Point p : curve.points()) {
                 row(sb, curve.attack(), curve.norm(), p);
+            }
+        }
+        // worst case rows carry only the accuracy; the other columns stay empty
+        for (Metrics.WorstCase w : m.worstCase()) {
+            for (Metrics.WorstPoint p : w.points()) {
+                sb.append("worst case,").append(w.norm()).append(',').append(number(p.epsilon())).append(',')
+                        .append(number(p.accuracy())).append(",".repeat(5 + 10)).append('\n');
             }
         }
         return sb.toString();
@@ -33,7 +40,10 @@ public final class MetricsWriter {
 
     private static void row(StringBuilder sb, String attack, String norm, Metrics.Point p) {
         sb.append(quote(attack)).append(',').append(norm);
-        for (double v : new double[] {p.epsilon(), p.accuracy(), p.successRate(), p.meanLinf(), p.maxLinf(), p.meanL2()}) {
+        sb.append(',').append(number(p.epsilon())).append(',').append(number(p.accuracy()))
+                .append(',').append(number(p.successRate()))
+                .append(',').append(p.targetedSuccessRate() == null ? "" : number(p.targetedSuccessRate()));
+        for (double v : new double[] {p.meanLinf(), p.maxLinf(), p.meanL2()}) {
             sb.append(',').append(number(v));
         }
         for (double v : p.perClassAccuracy()) {

@@ -83,7 +83,7 @@ class FgsmTest {
         int previous = Integer.MAX_VALUE;
         for (Adversarial adv : out) {
             for (int i = 0; i < adv.predicted().length; i++) {
-                assertEquals(adv.predicted()[i] != images.labels()[i], adv.fooled()[i]);
+                assertEquals(adv.predicted()[i] != images.labels()[i], adv.success()[i]);
             }
             int c = correct(adv.predicted());
             assertTrue(c <= clean, "an attack never makes the model more accurate than clean");

@@ -33,10 +33,10 @@ class MetricsCalculatorTest {
 
     @Test
     void attackPointCountsSuccessAmongCleanCorrectOnly() {
-        EpsilonOutcome e = new EpsilonOutcome(0.1, ATTACKED,
+        EpsilonOutcome e = new EpsilonOutcome(0.1, ATTACKED, null,
                 new float[] {0.1f, 0.1f, 0.05f, 0.1f, 0.1f, 0f}, new float[] {1, 2, 3, 4, 5, 6});
         Metrics m = MetricsCalculator.compute(new Evaluation(LABELS, CLEAN,
-                List.of(new AttackOutcome("A", Norm.LINF, List.of(e)))));
+                List.of(new AttackOutcome("A", Norm.LINF, false, null, List.of(e))), 0, 0));
         Metrics.Point p = m.attacks().get(0).points().get(0);
         assertEquals(3.0 / 6, p.accuracy(), 1e-12);
         assertEquals(2.0 / 5, p.successRate(), 1e-12); // 5 clean-correct, 2 of them fooled

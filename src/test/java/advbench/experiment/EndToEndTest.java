@@ -36,6 +36,13 @@ class EndToEndTest {
               batch_size: 32
             attacks:
               - type: fgsm
+              - type: pgd
+                steps: 10
+              - type: pgd
+                norm: l2
+                steps: 5
+                target: least-likely
+                epsilons: [0.0, 2.0]
             epsilons: [0.0, 0.1, 0.25]
             outputs:
               grid_samples: 6
@@ -122,12 +129,35 @@ class EndToEndTest {
             }
             assertEquals(p.get("accuracy").asDouble(), weighted / 400, 1e-9);
         }
-        // the CSV carries the same numbers
+        // the CSV carries the same numbers: header, clean, 3 + 3 + 2 attack rows, 3 + 2 worst-case rows
         List<String> csv = Files.readAllLines(first.resolve("metrics.csv"));
-        assertEquals(1 + 1 + 3, csv.size());
-        String[] last = csv.get(4).split(",");
-        assertEquals("FGSM", last[0]);
-        assertEquals(points.get(2).get("accuracy").asDouble(), Double.parseDouble(last[3]), 1e-6);
+        assertEquals(1 + 1 + 8 + 5, csv.size());
+        String[] fgsmLast = csv.get(4).split(",");
+        assertEquals("FGSM", fgsmLast[0]);
+        assertEquals(points.get(2).get("accuracy").asDouble(), Double.parseDouble(fgsmLast[3]), 1e-6);
+        assertTrue(m.get("warnings").isArray());
+    }
+
+    @Test
+    void worstCaseIsPerSampleAndNoBetterThanAnyAttack() throws IOException {
+        JsonNode m = Json.MAPPER.readTree(first.resolve("metrics.json").toFile());
+        JsonNode linf = m.at("/worst_case/0");
+        assertEquals("L-inf", linf.get("norm").asText());
+        for (int e = 0; e < 3; e++) {
+            JsonNode w = linf.get("points").get(e);
+            assertEquals("[\"FGSM\",\"PGD-10\"]", w.get("attacks").toString());
+            double fgsm = m.at("/attacks/0/points/" + e + "/accuracy").asDouble();
+            double pgd = m.at("/attacks/1/points/" + e + "/accuracy").asDouble();
+            assertTrue(w.get("accuracy").asDouble() <= Math.min(fgsm, pgd) + 1e-12);
+            assertTrue(pgd <= fgsm + 1e-12, "PGD-10 is at least as strong as FGSM at eps " + w.get("epsilon"));
+        }
+        JsonNode l2 = m.at("/attacks/2");
+        assertEquals("L2", l2.get("norm").asText());
+        assertEquals("least-likely", l2.get("target").asText());
+        assertTrue(l2.at("/points/1/targeted_success_rate").asDouble() > 0, l2.toString());
+        assertEquals(0.0, l2.at("/points/0/targeted_success_rate").asDouble());
+        assertTrue(l2.at("/points/1/mean_l2").asDouble() <= 2.0 + 1e-5);
+        assertTrue(Files.isRegularFile(first.resolve("accuracy_vs_epsilon_l2.png")));
     }
 
     @Test

@@ -39,7 +39,7 @@ class ExperimentLoaderTest {
         assertEquals("adam", s.model().optimizer());
         assertEquals(List.of(0.0, 0.1, 0.3), s.epsilons());
         assertInstanceOf(FgsmSpec.class, s.attacks().get(0));
-        assertEquals("FGSM", s.attacks().get(0).build().name());
+        assertEquals("FGSM", s.attacks().get(0).label());
         assertEquals(10, s.outputs().gridSamples());
     }
 
@@ -52,10 +52,39 @@ class ExperimentLoaderTest {
     }
 
     @Test
-    void shippedExperimentFilesLoad() {
+    void shippedExperimentFilesLoad() throws java.io.IOException {
         ExperimentSpec s = ExperimentLoader.load(Path.of("experiments/fgsm.yaml"));
         assertEquals("fgsm-mnist", s.name());
         assertEquals(7, s.epsilons().size());
+        try (var files = java.nio.file.Files.list(Path.of("experiments"))) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).toList()) {
+                ExperimentSpec e = ExperimentLoader.load(f);
+                assertEquals(e, ExperimentLoader.parse("resolved", ExperimentRunner.resolvedConfig(e)), f.toString());
+            }
+        }
+    }
+
+    @Test
+    void iterativeAttacksGetTheirDefaultsAndLabels() {
+        ExperimentSpec s = ExperimentLoader.parse("x.yaml", VALID.replace("  - type: fgsm", """
+                  - type: pgd
+                  - type: pgd
+                    norm: l2
+                    restarts: 5
+                    epsilons: [2.0, 0.5]
+                  - type: bim
+                    step_size: 0.01
+                  - type: mi-fgsm
+                    target: 3"""));
+        assertEquals(List.of("PGD-40", "PGD-L2-40x5", "BIM-10", "MI-FGSM-10 -> 3"), s.attacks().stream().map(AttackSpec::label).toList());
+        PgdSpec pgd = (PgdSpec) s.attacks().get(0);
+        assertEquals(40, pgd.steps());
+        assertEquals(true, pgd.randomStart());
+        assertEquals("linf", pgd.norm());
+        assertEquals(List.of(0.0, 0.1, 0.3), s.epsilonsFor(pgd));
+        assertEquals(List.of(0.5, 2.0), s.epsilonsFor(s.attacks().get(1)));
+        assertEquals(0.01, s.attacks().get(2).build(1) instanceof advbench.attack.Bim ? ((BimSpec) s.attacks().get(2)).stepSize() : 0);
+        assertEquals("3", s.attacks().get(3).build(1).target().describe());
     }
 
     static Stream<Arguments> badFiles() {
@@ -76,7 +105,17 @@ class ExperimentLoaderTest {
             Arguments.of("name: t", "name: a/b", "x.yaml:1: name: use only letters"),
             Arguments.of("seed: 3", "seed: 3\nseed: 4", "x.yaml:3: not valid YAML: Duplicate field 'seed'"),
             Arguments.of("attacks:\n  - type: fgsm", "attacks: fgsm", "x.yaml:9: attacks: expected a list"),
-            Arguments.of("epsilons: [0.3, 0.0, 0.1]", "epsilons: [0.3, 0.0", "x.yaml:11: not valid YAML"));
+            Arguments.of("epsilons: [0.3, 0.0, 0.1]", "epsilons: [0.3, 0.0", "x.yaml:11: not valid YAML"),
+            Arguments.of("  - type: fgsm", "  - type: pgd\n    steps: 0", "x.yaml:11: attacks[0].steps: pgd steps must be at least 1, got 0"),
+            Arguments.of("  - type: fgsm", "  - type: bim\n    step_size: -0.1", "x.yaml:11: attacks[0].step_size: bim step_size (alpha) must be positive"),
+            Arguments.of("  - type: fgsm", "  - type: pgd\n    step_size: 0.1\n    rel_step_size: 0.1", "x.yaml:11: attacks[0].step_size: pgd: give step_size or rel_step_size, not both"),
+            Arguments.of("  - type: fgsm", "  - type: pgd\n    norm: l7", "x.yaml:11: attacks[0].norm: pgd: unknown norm 'l7'; expected linf or l2"),
+            Arguments.of("  - type: fgsm", "  - type: mi-fgsm\n    target: sideways", "x.yaml:11: attacks[0].target: mi-fgsm target must be least-likely, random or a class 0-9"),
+            Arguments.of("  - type: fgsm", "  - type: pgd\n    target: 12", "x.yaml:11: attacks[0].target: pgd target class must be 0-9, got 12"),
+            Arguments.of("  - type: fgsm", "  - type: pgd\n    restarts: 0", "x.yaml:11: attacks[0].restarts: pgd restarts must be at least 1"),
+            Arguments.of("  - type: fgsm", "  - type: pgd\n    epsilons: [-0.1]", "x.yaml:11: attacks[0].epsilons[0]: must be a number in [0, 1]"),
+            Arguments.of("  - type: fgsm", "  - type: pgd\n    norm: l2", "x.yaml:10: attacks[0].epsilons: an L2 attack needs its own epsilons"),
+            Arguments.of("  - type: fgsm", "  - type: fgsm\n  - type: fgsm", "x.yaml:11: attacks[1]: two attacks are labelled 'FGSM'"));
     }
 
     /** Each bad file must give one line naming the file, the line and the field. */

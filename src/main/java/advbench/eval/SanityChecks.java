@@ -1,0 +1,90 @@
+package advbench.eval;
+
+import advbench.attack.Norm;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Signs that an evaluation cannot be trusted (gradient masking or a bug), as warnings for
+ * metrics.json and the log. Thresholds are loose on purpose: a warning should mean "look".
+ */
+final class SanityChecks {
+    private SanityChecks() {}
+
+    /** A rise in accuracy with epsilon larger than this (absolute) is reported. */
+    static final double RISE_TOLERANCE = 0.001;
+    /** At an L-inf epsilon of at least LARGE_EPS an untargeted attack should leave about nothing. */
+    static final double LARGE_EPS = 0.5;
+    static final double NEAR_ZERO = 0.05;
+    static final double GRADIENT_FAULT_SHARE = 0.1;
+
+    static List<String> warnings(Evaluation ev, List<Metrics.AttackCurve> curves, Metrics.GradientCheck gradients) {
+        List<String> w = new ArrayList<>();
+        for (Metrics.AttackCurve c : curves) {
+            List<Metrics.Point> p = c.points();
+            for (int k = 1; k < p.size(); k++) {
+                if (p.get(k).accuracy() > p.get(k - 1).accuracy() + RISE_TOLERANCE) {
+                    w.add(String.format(Locale.ROOT, "%s: accuracy rises with epsilon, %.2f%% at %s -> %.2f%% at %s",
+                            c.attack(), 100 * p.get(k - 1).accuracy(), p.get(k - 1).epsilon(), 100 * p.get(k).accuracy(), p.get(k).epsilon()));
+                }
+            }
+        }
+        for (AttackOutcome a : ev.attacks()) {
+            if (a.norm() != Norm.LINF || a.target() != null) {
+                continue;
+            }
+            for (EpsilonOutcome e : a.perEpsilon()) {
+                double acc = accuracy(ev.labels(), e.predicted());
+                if (e.epsilon() >= LARGE_EPS && acc > NEAR_ZERO) {
+                    w.add(String.format(Locale.ROOT, "%s: %.2f%% accuracy left at L-inf epsilon %s, where about 0%% is expected",
+                            a.attack(), 100 * acc, e.epsilon()));
+                }
+            }
+        }
+        weakerThanSingleStep(ev, w);
+        if (gradients.zeroShare() > GRADIENT_FAULT_SHARE || gradients.nonFiniteShare() > 0) {
+            w.add(String.format(Locale.ROOT, "input gradient is all zero for %.1f%% and not finite for %.1f%% of the test samples",
+                    100 * gradients.zeroShare(), 100 * gradients.nonFiniteShare()));
+        }
+        return List.copyOf(w);
+    }
+
+    /** Samples that an untargeted single-step attack fools but an iterative one at the same epsilon does not. */
+    private static void weakerThanSingleStep(Evaluation ev, List<String> w) {
+        int[] labels = ev.labels();
+        for (AttackOutcome single : ev.attacks()) {
+            if (single.iterative() || single.target() != null || single.norm() != Norm.LINF) {
+                continue;
+            }
+            for (AttackOutcome iter : ev.attacks()) {
+                if (!iter.iterative() || iter.target() != null || iter.norm() != Norm.LINF) {
+                    continue;
+                }
+                for (EpsilonOutcome s : single.perEpsilon()) {
+                    for (EpsilonOutcome it : iter.perEpsilon()) {
+                        if (s.epsilon() != it.epsilon()) {
+                            continue;
+                        }
+                        int weaker = 0;
+                        for (int i = 0; i < labels.length; i++) {
+                            weaker += s.predicted()[i] != labels[i] && it.predicted()[i] == labels[i] ? 1 : 0;
+                        }
+                        if (weaker > 0) {
+                            w.add(String.format(Locale.ROOT, "%s is weaker than %s on %d samples at epsilon %s",
+                                    iter.attack(), single.attack(), weaker, s.epsilon()));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static double accuracy(int[] labels, int[] predicted) {
+        int c = 0;
+        for (int i = 0; i < labels.length; i++) {
+            c += predicted[i] == labels[i] ? 1 : 0;
+        }
+        return (double) c / labels.length;
+    }
+}
