@@ -106,11 +106,11 @@ public final class ExperimentRunner {
             logSummary(metrics);
 
             Manifest.write(folder, new Manifest(spec.name(), folder.runId(), "complete", spec.seed(), sha256(config),
-                    experimentFile.toAbsolutePath().toString(), dataEntry(data),
-                    new Manifest.Versions(version(), System.getProperty("java.version"), Engines.djlVersion(), Engines.engineVersion()),
-                    new Manifest.Machine(System.getProperty("os.name") + " " + System.getProperty("os.version"),
-                            System.getProperty("os.arch"), Runtime.getRuntime().availableProcessors(),
-                            Integer.parseInt(System.getProperty("ai.djl.pytorch.num_threads", "0"))),
+                    experimentFile.toAbsolutePath().toString(), dataEntry(data), weightsSha256(folder),
+                    new Manifest.Versions(version(), System.getProperty("java.version"),
+                            System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version"),
+                            Engines.djlVersion(), Engines.engineVersion()),
+                    Manifest.Machine.current(),
                     Manifest.Git.of(experimentFile.toAbsolutePath().getParent()),
                     started.toString(), Instant.now().toString(), phases));
             log.info(String.format("done in %.1f s", Duration.between(started, Instant.now()).toMillis() / 1000.0));
@@ -181,6 +181,15 @@ public final class ExperimentRunner {
         try {
             return ExperimentLoader.YAML.writeValueAsString(spec);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String weightsSha256(RunFolder folder) {
+        try {
+            byte[] weights = java.nio.file.Files.readAllBytes(folder.path(Classifier.WEIGHTS_NAME + "-0000.params"));
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(weights));
+        } catch (java.io.IOException | java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -8,16 +8,37 @@ import java.util.Map;
  * written last, so a run folder without one was interrupted.
  */
 public record Manifest(String experiment, String runId, String status, int seed, String configSha256,
-                       String experimentFile, Data data, Versions versions, Machine machine, Git git,
+                       String experimentFile, Data data, String weightsSha256, Versions versions, Machine machine, Git git,
                        String started, String finished, Map<String, Double> phaseSeconds) {
 
     public record Data(String dataset, Map<String, FileEntry> files) {}
 
     public record FileEntry(String path, String md5) {}
 
-    public record Versions(String bench, String java, String djl, String engine) {}
+    public record Versions(String bench, String java, String javaVm, String djl, String engine) {}
 
-    public record Machine(String os, String arch, int cores, int engineThreads) {}
+    /**
+     * @param engineThreads PyTorch intra-op threads; results are reproducible for a fixed count
+     * @param interopThreads PyTorch inter-op threads (always 1 here)
+     */
+    public record Machine(String os, String arch, String cpu, int cores, int engineThreads, int interopThreads) {
+
+        public static Machine current() {
+            return new Machine(System.getProperty("os.name") + " " + System.getProperty("os.version"),
+                    System.getProperty("os.arch"), cpuModel(), Runtime.getRuntime().availableProcessors(),
+                    Integer.getInteger("ai.djl.pytorch.num_threads", 0), Integer.getInteger("ai.djl.pytorch.num_interop_threads", 0));
+        }
+
+        private static String cpuModel() {
+            try {
+                return java.nio.file.Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                        .filter(l -> l.startsWith("model name")).map(l -> l.substring(l.indexOf(':') + 1).trim())
+                        .findFirst().orElse("unknown");
+            } catch (java.io.IOException | RuntimeException e) {
+                return "unknown"; // not Linux
+            }
+        }
+    }
 
     /** commit is null outside a git checkout. */
     public record Git(String commit, Boolean dirty) {

@@ -18,9 +18,9 @@ class BenchCommandTest {
     @TempDir
     Path tmp;
 
-    record Outcome(int code, String out, String err) {}
+    public record Outcome(int code, String out, String err) {}
 
-    Outcome bench(String... args) {
+    public Outcome bench(String... args) {
         PrintStream oldOut = System.out;
         PrintStream oldErr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream();

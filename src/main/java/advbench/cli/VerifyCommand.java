@@ -1,0 +1,94 @@
+package advbench.cli;
+
+import advbench.RunLog;
+import advbench.UserError;
+import advbench.experiment.ExperimentLoader;
+import advbench.experiment.ExperimentRunner;
+import advbench.experiment.ExperimentSpec;
+import advbench.model.Engines;
+import advbench.report.Json;
+import advbench.verify.MetricKeys;
+import advbench.verify.Reference;
+import advbench.verify.Verification;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code bench verify}: compares a run's metrics with reference numbers. Given an experiment
+ * file instead of a run folder, it first runs the experiment. Exit 0 when every metric is within
+ * tolerance, 1 when any drifted, 2 for a malformed reference or a bad argument.
+ */
+@Command(name = "verify", mixinStandardHelpOptions = true,
+        description = {"Compare a run's metrics with a reference (exit 1 on drift).",
+                "TARGET is a run folder, or an experiment file to run first and compare with "
+                        + "results/reference/<name>.json of its repository."})
+final class VerifyCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "TARGET", description = "run folder, or experiment file (.yaml)")
+    Path target;
+
+    @Option(names = "--reference", paramLabel = "FILE", description = "reference file (JSON)")
+    Path reference;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "as for bench run")
+    Path dataDir;
+
+    @Option(names = "--results-dir", paramLabel = "DIR", defaultValue = "results", description = "as for bench run")
+    Path resultsDir;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "0", description = "as for bench run")
+    int threads;
+
+    @Option(names = "--verbose", description = "show stack traces")
+    boolean verbose;
+
+    @Override
+    public Integer call() {
+        Path runDir;
+        Path referenceFile = reference;
+        if (Files.isRegularFile(target) && (target.toString().endsWith(".yaml") || target.toString().endsWith(".yml"))) {
+            ExperimentSpec spec = ExperimentLoader.load(target);
+            if (referenceFile == null) {
+                referenceFile = committedReference(target, spec.name());
+            }
+            Reference.read(referenceFile); // a malformed reference should fail before a long run
+            Engines.configure(threads);
+            ExperimentRunner.Options options = new ExperimentRunner.Options(resultsDir, dataDir,
+                    target.toAbsolutePath().getParent(), System.getenv(), threads);
+            runDir = new ExperimentRunner(new RunLog(System.err)).run(spec, target, options).runDir();
+        } else {
+            runDir = target;
+            if (referenceFile == null) {
+                throw new UserError("give --reference FILE to verify a run folder");
+            }
+        }
+        Reference ref = Reference.read(referenceFile);
+        Verification result = Verification.compare(ref, MetricKeys.flatten(readMetrics(runDir)));
+        System.out.print(result.table());
+        System.out.println((result.passed() ? "verified: " : "DRIFT: ") + runDir + " against " + referenceFile);
+        return result.passed() ? 0 : 1;
+    }
+
+    /** results/reference/<name>.json in the repository that holds the experiment file. */
+    static Path committedReference(Path experiment, String name) {
+        Path repo = experiment.toAbsolutePath().getParent().getParent();
+        return repo.resolve("results").resolve("reference").resolve(name + ".json");
+    }
+
+    static com.fasterxml.jackson.databind.JsonNode readMetrics(Path runDir) {
+        Path metrics = runDir.resolve("metrics.json");
+        if (!Files.isRegularFile(metrics)) {
+            throw new UserError(runDir + ": not a finished run folder (no metrics.json)");
+        }
+        try {
+            return Json.MAPPER.readTree(metrics.toFile());
+        } catch (IOException e) {
+            throw new UserError(metrics + ": unreadable (" + e.getMessage() + ")");
+        }
+    }
+}
