@@ -34,6 +34,9 @@ final class RunCommand implements Callable<Integer> {
             description = "intra-op threads for PyTorch (default: all cores)")
     int threads;
 
+    @Option(names = "--retrain", description = "train even if the model cache holds weights for this experiment")
+    boolean retrain;
+
     @Option(names = "--verbose", description = "show stack traces")
     boolean verbose;
 
@@ -45,7 +48,7 @@ final class RunCommand implements Callable<Integer> {
         ExperimentSpec spec = ExperimentLoader.load(experiment);
         Engines.configure(threads);
         Path base = experiment.toAbsolutePath().getParent();
-        ExperimentRunner.Options options = new ExperimentRunner.Options(resultsDir, dataDir, base, System.getenv(), threads);
+        ExperimentRunner.Options options = new ExperimentRunner.Options(resultsDir, dataDir, base, System.getenv(), threads, retrain);
         ExperimentRunner.Result result = new ExperimentRunner(new RunLog(System.err)).run(spec, experiment, options);
         System.out.println(result.runDir());
         return 0;

@@ -6,7 +6,7 @@ import advbench.experiment.ExperimentLoader;
 import advbench.experiment.ExperimentRunner;
 import advbench.experiment.ExperimentSpec;
 import advbench.model.Engines;
-import advbench.report.Json;
+import advbench.Json;
 import advbench.verify.MetricKeys;
 import advbench.verify.Reference;
 import advbench.verify.Verification;
@@ -44,6 +44,9 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", defaultValue = "0", description = "as for bench run")
     int threads;
 
+    @Option(names = "--retrain", description = "train even if the model cache holds weights for this experiment")
+    boolean retrain;
+
     @Option(names = "--verbose", description = "show stack traces")
     boolean verbose;
 
@@ -59,7 +62,7 @@ final class VerifyCommand implements Callable<Integer> {
             Reference.read(referenceFile); // a malformed reference should fail before a long run
             Engines.configure(threads);
             ExperimentRunner.Options options = new ExperimentRunner.Options(resultsDir, dataDir,
-                    target.toAbsolutePath().getParent(), System.getenv(), threads);
+                    target.toAbsolutePath().getParent(), System.getenv(), threads, retrain);
             runDir = new ExperimentRunner(new RunLog(System.err)).run(spec, target, options).runDir();
         } else {
             runDir = target;

@@ -15,13 +15,13 @@ import advbench.eval.Metrics;
 import advbench.eval.MetricsCalculator;
 import advbench.model.Classifier;
 import advbench.model.Engines;
+import advbench.model.ModelCache;
 import advbench.report.AccuracyPlot;
 import advbench.report.ExampleGrid;
 import advbench.report.Manifest;
 import advbench.report.MetricsDocument;
 import advbench.report.MetricsWriter;
 import advbench.report.RunFolder;
-import advbench.train.EpochStats;
 import advbench.train.ModelTrainer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -45,8 +45,9 @@ public final class ExperimentRunner {
      * @param dataDir overrides the experiment's dataset dir (--data-dir), or null
      * @param baseDir relative paths in the experiment file are resolved against it (its folder)
      * @param env environment, for BENCH_DATA and BENCH_CACHE
+     * @param retrain train even when the model cache holds the weights
      */
-    public record Options(Path resultsRoot, Path dataDir, Path baseDir, Map<String, String> env, int threads) {}
+    public record Options(Path resultsRoot, Path dataDir, Path baseDir, Map<String, String> env, int threads, boolean retrain) {}
 
     /** Where the run went and what it measured. */
     public record Result(Path runDir, MetricsDocument metrics) {}
@@ -75,8 +76,9 @@ public final class ExperimentRunner {
         Engines.seed(spec.seed());
         try (Classifier model = Classifier.create(spec.model().architecture(), data.train().rows(), data.train().cols())) {
             t = System.nanoTime();
-            log.info("training " + spec.model().architecture() + " for " + spec.model().epochs() + " epochs");
-            List<EpochStats> history = new ModelTrainer(spec.model(), log).train(model, data.train(), data.test(), spec.seed());
+            Map<String, Object> trainingInputs = TrainingInputs.of(spec, data);
+            String cacheKey = ModelCache.key(trainingInputs);
+            List<MetricsDocument.Epoch> history = trainOrReuse(spec, data, model, options, trainingInputs, cacheKey);
             model.save(folder.dir());
             phases.put("training", seconds(t));
 
@@ -91,7 +93,7 @@ public final class ExperimentRunner {
             t = System.nanoTime();
             MetricsDocument doc = new MetricsDocument(spec.name(), spec.seed(), data.name(), data.train().count(),
                     data.test().count(), spec.model().architecture(),
-                    history.stream().map(MetricsDocument.Epoch::of).toList(), metrics.clean(), metrics.attacks(),
+                    history, metrics.clean(), metrics.attacks(),
                     metrics.worstCase(), metrics.gradientCheck(), metrics.warnings());
             MetricsWriter.write(folder, doc);
             MetricsWriter.writeCsv(folder, metrics);
@@ -106,7 +108,7 @@ public final class ExperimentRunner {
             logSummary(metrics);
 
             Manifest.write(folder, new Manifest(spec.name(), folder.runId(), "complete", spec.seed(), sha256(config),
-                    experimentFile.toAbsolutePath().toString(), dataEntry(data), weightsSha256(folder),
+                    experimentFile.toAbsolutePath().toString(), dataEntry(data), cacheKey, weightsSha256(folder),
                     new Manifest.Versions(version(), System.getProperty("java.version"),
                             System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version"),
                             Engines.djlVersion(), Engines.engineVersion()),
@@ -118,6 +120,25 @@ public final class ExperimentRunner {
         } finally {
             log.close();
         }
+    }
+
+    /** Weights from the model cache when it has them (and --retrain is off), else trained and cached. */
+    private List<MetricsDocument.Epoch> trainOrReuse(ExperimentSpec spec, Dataset data, Classifier model, Options options,
+                                                     Map<String, Object> inputs, String key) {
+        ModelCache cache = ModelCache.fromEnvironment(options.env());
+        var cached = options.retrain() ? java.util.Optional.<List<MetricsDocument.Epoch>>empty()
+                : cache.record(key, new com.fasterxml.jackson.core.type.TypeReference<List<MetricsDocument.Epoch>>() { });
+        if (cached.isPresent()) {
+            model.load(cache.dir(key));
+            model.setTrainable(false);
+            log.info("reusing trained weights from the model cache (" + cache.dir(key) + "); --retrain trains anew");
+            return cached.get();
+        }
+        log.info("training " + spec.model().architecture() + " for " + spec.model().epochs() + " epochs");
+        List<MetricsDocument.Epoch> history = new ModelTrainer(spec.model(), log).train(model, data.train(), data.test(), spec.seed())
+                .stream().map(MetricsDocument.Epoch::of).toList();
+        cache.store(key, inputs, model, history);
+        return history;
     }
 
     private Dataset loadData(ExperimentSpec spec, Options options) {

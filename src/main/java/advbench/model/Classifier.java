@@ -145,6 +145,15 @@ public final class Classifier implements AutoCloseable {
         model.getBlock().freezeParameters(!trainable);
     }
 
+    /** Reads weights written by {@link #save} into this (same architecture) model. */
+    public void load(Path dir) {
+        try {
+            model.load(dir, WEIGHTS_NAME);
+        } catch (IOException | ai.djl.MalformedModelException e) {
+            throw new UncheckedIOException(new IOException("cannot load weights from " + dir, e));
+        }
+    }
+
     /** Writes {@code model-0000.params} into {@code dir}. */
     public void save(Path dir) {
         try {

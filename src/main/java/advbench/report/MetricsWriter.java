@@ -1,5 +1,7 @@
 package advbench.report;
 
+import advbench.Json;
+
 import advbench.eval.Metrics;
 import java.util.Locale;
 

@@ -1,7 +1,7 @@
 package advbench.verify;
 
 import advbench.UserError;
-import advbench.report.Json;
+import advbench.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;

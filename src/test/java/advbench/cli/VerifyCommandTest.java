@@ -35,7 +35,7 @@ class VerifyCommandTest {
     static void twoRunsAndAReference() throws IOException {
         Engines.configure(0);
         Path file = Files.writeString(tmp.resolve("tiny.yaml"), EXPERIMENT);
-        var options = new ExperimentRunner.Options(tmp.resolve("results"), null, tmp, System.getenv(), 0);
+        var options = new ExperimentRunner.Options(tmp.resolve("results"), null, tmp, System.getenv(), 0, true);
         first = new ExperimentRunner(RunLog.silent()).run(ExperimentLoader.load(file), file, options).runDir();
         second = new ExperimentRunner(RunLog.silent()).run(ExperimentLoader.load(file), file, options).runDir();
         reference = tmp.resolve("ref.json");

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import advbench.RunLog;
 import advbench.model.Engines;
-import advbench.report.Json;
+import advbench.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -59,7 +59,7 @@ class EndToEndTest {
         Engines.configure(0);
         Path file = Files.writeString(tmp.resolve("e2e.yaml"), EXPERIMENT);
         ExperimentSpec spec = ExperimentLoader.load(file);
-        ExperimentRunner.Options options = new ExperimentRunner.Options(tmp.resolve("results"), null, tmp, System.getenv(), 0);
+        ExperimentRunner.Options options = new ExperimentRunner.Options(tmp.resolve("results"), null, tmp, System.getenv(), 0, true);
         first = new ExperimentRunner(RunLog.silent()).run(spec, file, options).runDir();
         second = new ExperimentRunner(RunLog.silent()).run(spec, file, options).runDir();
     }

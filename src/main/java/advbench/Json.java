@@ -1,4 +1,4 @@
-package advbench.report;
+package advbench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;

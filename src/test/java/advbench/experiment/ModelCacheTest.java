@@ -1,0 +1,87 @@
+package advbench.experiment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import advbench.RunLog;
+import advbench.TestFixtures;
+import advbench.data.Dataset;
+import advbench.model.Engines;
+import advbench.model.ModelCache;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ModelCacheTest {
+    static final String BASE = """
+            name: cached
+            seed: 4
+            dataset: {name: mnist, train_subset: 800, test_subset: 100}
+            model: {architecture: mlp, epochs: 1, batch_size: 32}
+            attacks: [{type: fgsm}]
+            epsilons: [0.0, 0.1]
+            """;
+
+    @TempDir
+    Path tmp;
+
+    static String key(String yaml) {
+        return key(yaml, TestFixtures.mnistSubset());
+    }
+
+    static String key(String yaml, Dataset data) {
+        return ModelCache.key(TrainingInputs.of(ExperimentLoader.parse("x.yaml", yaml), data));
+    }
+
+    @Test
+    void keyChangesWithEveryTrainingInputAndNothingElse() {
+        String base = key(BASE);
+        assertEquals(base, key(BASE));
+        assertEquals(base, key(BASE.replace("epsilons: [0.0, 0.1]", "epsilons: [0.2]")), "epsilons");
+        assertEquals(base, key(BASE.replace("[{type: fgsm}]", "[{type: pgd, steps: 3}]")), "attacks");
+        assertEquals(base, key(BASE + "outputs: {grid_samples: 3}\n"), "outputs");
+        assertEquals(base, key(BASE.replace("name: cached", "name: renamed")), "the experiment's name");
+        for (String[] change : new String[][] {
+                {"seed: 4", "seed: 5"}, {"train_subset: 800", "train_subset: 801"}, {"test_subset: 100", "test_subset: 99"},
+                {"architecture: mlp", "architecture: small-cnn"}, {"epochs: 1", "epochs: 2"}, {"batch_size: 32", "batch_size: 16"},
+                {"epochs: 1,", "epochs: 1, learning_rate: 0.002,"}, {"epochs: 1,", "epochs: 1, optimizer: sgd,"}}) {
+            assertNotEquals(base, key(BASE.replace(change[0], change[1])), change[1]);
+        }
+        Dataset d = TestFixtures.mnistSubset();
+        Map<String, String> otherFiles = new HashMap<>(d.fileMd5s());
+        otherFiles.replaceAll((path, md5) -> path.endsWith("train-images-idx3-ubyte.gz") ? "0".repeat(32) : md5);
+        assertNotEquals(base, key(BASE, new Dataset(d.name(), d.train(), d.test(), otherFiles)), "other data files");
+        Map<String, String> elsewhere = new HashMap<>();
+        d.fileMd5s().forEach((path, md5) -> elsewhere.put("/elsewhere/" + Path.of(path).getFileName(), md5));
+        assertEquals(base, key(BASE, new Dataset(d.name(), d.train(), d.test(), elsewhere)), "the same files in another folder");
+    }
+
+    @Test
+    void aSecondRunReusesTheWeightsAndGivesTheSameMetrics() throws IOException {
+        Engines.configure(0);
+        Path file = Files.writeString(tmp.resolve("cached.yaml"), BASE);
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.put("BENCH_CACHE", tmp.resolve("cache").toString());
+        var options = new ExperimentRunner.Options(tmp.resolve("results"), null, tmp, env, 0, false);
+        ByteArrayOutputStream firstLog = new ByteArrayOutputStream();
+        ByteArrayOutputStream secondLog = new ByteArrayOutputStream();
+        Path first = new ExperimentRunner(new RunLog(new PrintStream(firstLog, true))).run(ExperimentLoader.load(file), file, options).runDir();
+        Path second = new ExperimentRunner(new RunLog(new PrintStream(secondLog, true))).run(ExperimentLoader.load(file), file, options).runDir();
+        assertTrue(firstLog.toString().contains("training mlp for 1 epochs"), firstLog.toString());
+        assertTrue(secondLog.toString().contains("reusing trained weights"), secondLog.toString());
+        assertTrue(!secondLog.toString().contains("epoch 1/1"), "no training the second time");
+        assertEquals(Files.readString(first.resolve("metrics.json")), Files.readString(second.resolve("metrics.json")));
+        assertEquals(-1, Files.mismatch(first.resolve("model-0000.params"), second.resolve("model-0000.params")));
+        Path third = new ExperimentRunner(RunLog.silent()).run(ExperimentLoader.load(file), file,
+                new ExperimentRunner.Options(tmp.resolve("results"), null, tmp, env, 0, true)).runDir();
+        assertEquals(Files.readString(first.resolve("metrics.json")), Files.readString(third.resolve("metrics.json")),
+                "retraining gives the weights the cache holds");
+    }
+}
