@@ -36,7 +36,7 @@ public final class TestFixtures {
             Dataset d = mnistSubset();
             Engines.seed(5);
             trained = Classifier.create("small-cnn", 28, 28);
-            new ModelTrainer(new ModelSpec("small-cnn", 2, 32, "adam", 2e-3), RunLog.silent()).train(trained, d.train(), d.test(), 5);
+            ModelTrainer.standard(new ModelSpec("small-cnn", 2, 32, "adam", 2e-3), RunLog.silent()).train(trained, d.train(), d.test(), 5);
         }
         return trained;
     }

@@ -92,36 +92,51 @@ public abstract class IterativeAttack implements Attack {
     }
 
     private Adversarial attack(Classifier model, Batch batch, Goal goal, double eps) {
-        NDArray x = batch.images();
-        NDManager outer = x.getManager();
-        int n = batch.size();
-        float alpha = (float) stepSize.at(eps);
-        int[] lossLabels = goal.lossLabels();
-        FirstSuccess kept = new FirstSuccess(n);
-        NDArray direction = outer.create(goal.direction(), new Shape(n, 1, 1, 1));
+        FirstSuccess kept = new FirstSuccess(batch.size());
         NDArray last = null;
         for (int r = 0; r < restarts; r++) {
             if (last != null) {
                 last.close();
             }
-            NDArray xAdv = start(x, batch, eps, r);
-            Update update = newUpdate(outer);
-            for (int t = 0; t < steps; t++) {
-                try (NDManager scope = outer.newSubManager()) {
-                    xAdv.attach(scope); // the old iterate dies with the scope
-                    Classifier.Gradient g = model.gradientAndLogits(xAdv, lossLabels);
-                    kept.offer(xAdv, goal.success(Classifier.argMax(g.logits())), outer);
-                    NDArray next = norm.project(xAdv.add(update.direction(g.gradient().mul(direction)).mul(alpha)), x, eps);
-                    next.attach(outer);
-                    xAdv = next;
-                }
-            }
-            kept.offer(xAdv, goal.success(model.predict(xAdv)), outer);
-            last = xAdv;
+            last = iterate(model, batch, goal, eps, r, kept);
+            kept.offer(last, goal.success(model.predict(last)), batch.images().getManager());
         }
         NDArray result = kept.result(last);
-        direction.close();
         return Adversarial.of(eps, result, model.predict(result), goal.labels(), goal.targets());
+    }
+
+    /**
+     * The final iterate of one run of the loop, untargeted, with no success bookkeeping: what
+     * adversarial training feeds to the model (Madry et al. train on the last PGD iterate). The
+     * random stream is {@code restart}, so a trainer can draw fresh starts every epoch.
+     */
+    public NDArray craft(Classifier model, Batch batch, double eps, int restart) {
+        return iterate(model, batch, new Goal(batch.labels(), null), eps, restart, null);
+    }
+
+    /** steps x (gradient, step, projection) from the start of restart r; offers each iterate to kept. */
+    private NDArray iterate(Classifier model, Batch batch, Goal goal, double eps, int restart, FirstSuccess kept) {
+        NDArray x = batch.images();
+        NDManager outer = x.getManager();
+        float alpha = (float) stepSize.at(eps);
+        int[] lossLabels = goal.lossLabels();
+        NDArray direction = outer.create(goal.direction(), new Shape(batch.size(), 1, 1, 1));
+        NDArray xAdv = start(x, batch, eps, restart);
+        Update update = newUpdate(outer);
+        for (int t = 0; t < steps; t++) {
+            try (NDManager scope = outer.newSubManager()) {
+                xAdv.attach(scope); // the old iterate dies with the scope
+                Classifier.Gradient g = model.gradientAndLogits(xAdv, lossLabels);
+                if (kept != null) {
+                    kept.offer(xAdv, goal.success(Classifier.argMax(g.logits())), outer);
+                }
+                NDArray next = norm.project(xAdv.add(update.direction(g.gradient().mul(direction)).mul(alpha)), x, eps);
+                next.attach(outer);
+                xAdv = next;
+            }
+        }
+        direction.close();
+        return xAdv;
     }
 
     /** A per-sample uniform point of the eps-ball around x, drawn from (seed, sample id, restart). */

@@ -30,6 +30,21 @@ public record Dataset(String name, LabeledImages train, LabeledImages test, Map<
                 md5s);
     }
 
+    /**
+     * Splits {@code size} images off a training set, chosen from the seed: {train, held out}.
+     * Held-out images are never trained on.
+     */
+    public static LabeledImages[] holdOut(LabeledImages train, int size, long seed) {
+        int n = Math.min(size, train.count());
+        int[] held = chooseIndices(train.count(), n, new Random(seed * 1_000_003L + 3));
+        boolean[] isHeld = new boolean[train.count()];
+        for (int i : held) {
+            isHeld[i] = true;
+        }
+        int[] kept = java.util.stream.IntStream.range(0, train.count()).filter(i -> !isHeld[i]).toArray();
+        return new LabeledImages[] {train.select(kept), train.select(held)};
+    }
+
     static LabeledImages subset(LabeledImages all, int size, long seed, int stream) {
         if (size <= 0 || size >= all.count()) {
             return all;

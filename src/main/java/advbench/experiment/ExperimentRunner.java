@@ -2,17 +2,19 @@ package advbench.experiment;
 
 import advbench.RunLog;
 import advbench.attack.Norm;
-import advbench.eval.PlannedAttack;
+import advbench.attack.Pgd;
 import advbench.data.DataLocator;
 import advbench.data.Dataset;
 import advbench.data.Downloader;
 import advbench.data.IdxFiles;
 import advbench.data.KnownDatasets;
+import advbench.data.LabeledImages;
 import advbench.eval.Evaluation;
 import advbench.eval.Evaluator;
 import advbench.eval.Examples;
 import advbench.eval.Metrics;
 import advbench.eval.MetricsCalculator;
+import advbench.eval.PlannedAttack;
 import advbench.model.Classifier;
 import advbench.model.Engines;
 import advbench.model.ModelCache;
@@ -23,6 +25,10 @@ import advbench.report.MetricsDocument;
 import advbench.report.MetricsWriter;
 import advbench.report.RunFolder;
 import advbench.train.ModelTrainer;
+import advbench.train.Objective;
+import advbench.train.OverfitMonitor;
+import advbench.train.TrainingPlan;
+import com.fasterxml.jackson.core.type.TypeReference;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -32,11 +38,13 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * Runs one experiment through the pipeline, in one direction: data, model, training,
- * evaluation, report. Everything that can be wrong with the user's input (spec, data) is found
- * before the run folder is created, so a bad run leaves nothing behind.
+ * Runs one experiment through the pipeline, in one direction: data, model (trained or from the
+ * cache), optional adversarially trained model, evaluation, report. Everything that can be
+ * wrong with the user's input (spec, data) is found before the run folder is created, so a bad
+ * run leaves nothing behind.
  */
 public final class ExperimentRunner {
 
@@ -51,6 +59,12 @@ public final class ExperimentRunner {
 
     /** Where the run went and what it measured. */
     public record Result(Path runDir, MetricsDocument metrics) {}
+
+    /** What training produced (or the cache held); the record stored beside cached weights. */
+    public record Training(List<MetricsDocument.Epoch> history, int keptEpoch, List<String> overfitting) {}
+
+    /** A model ready for evaluation: where its weights came from and how it was trained. */
+    private record Trained(Classifier model, String cacheKey, Training training) {}
 
     private final RunLog log;
 
@@ -72,43 +86,45 @@ public final class ExperimentRunner {
         log.info("run folder " + folder.dir());
         String config = resolvedConfig(spec);
         folder.writeString("config.yaml", config);
+        List<PlannedAttack> attacks = spec.attacks().stream()
+                .map(a -> new PlannedAttack(a.build(spec.seed()), spec.epsilonsFor(a))).toList();
+        String title = spec.name() + ": " + spec.model().architecture() + " on " + data.name();
 
-        Engines.seed(spec.seed());
-        try (Classifier model = Classifier.create(spec.model().architecture(), data.train().rows(), data.train().cols())) {
+        t = System.nanoTime();
+        Trained baseline = baseline(spec, data, options);
+        Trained defended = spec.defence() == null ? null : defended(spec, data, options);
+        phases.put("training", seconds(t));
+        try {
+            baseline.model().save(folder.dir());
+            if (defended != null) {
+                defended.model().save(folder.dir().resolve("defended"));
+            }
             t = System.nanoTime();
-            Map<String, Object> trainingInputs = TrainingInputs.of(spec, data);
-            String cacheKey = ModelCache.key(trainingInputs);
-            List<MetricsDocument.Epoch> history = trainOrReuse(spec, data, model, options, trainingInputs, cacheKey);
-            model.save(folder.dir());
-            phases.put("training", seconds(t));
-
-            t = System.nanoTime();
-            List<PlannedAttack> attacks = spec.attacks().stream()
-                    .map(a -> new PlannedAttack(a.build(spec.seed()), spec.epsilonsFor(a))).toList();
-            Evaluation evaluation = new Evaluator(spec.outputs().evalBatchSize(), log).evaluate(model, data.test(), attacks);
-            Metrics metrics = MetricsCalculator.compute(evaluation);
-            Examples examples = Examples.collect(model, data.test(), spec.outputs().gridSamples(), attacks);
+            Metrics base = evaluate("baseline", baseline.model(), data, attacks, spec, folder, "adversarial_grid.png");
+            Metrics def = defended == null ? null
+                    : evaluate(spec.defence().method(), defended.model(), data, attacks, spec, folder, "adversarial_grid_defended.png");
             phases.put("evaluation", seconds(t));
 
             t = System.nanoTime();
             MetricsDocument doc = new MetricsDocument(spec.name(), spec.seed(), data.name(), data.train().count(),
-                    data.test().count(), spec.model().architecture(),
-                    history, metrics.clean(), metrics.attacks(),
-                    metrics.worstCase(), metrics.gradientCheck(), metrics.warnings());
+                    data.test().count(), spec.model().architecture(), baseline.training().history(), base.clean(),
+                    base.attacks(), base.worstCase(), base.gradientCheck(), base.warnings(),
+                    defended == null ? null : defendedSection(spec, data, defended.training(), def));
             MetricsWriter.write(folder, doc);
-            MetricsWriter.writeCsv(folder, metrics);
-            String title = spec.name() + ": " + spec.model().architecture() + " on " + data.name();
+            MetricsWriter.writeCsv(folder, base, def == null ? null : spec.defence().method(), def);
             for (Norm norm : Norm.values()) {
-                if (metrics.attacks().stream().anyMatch(c -> c.norm().equals(norm.label()))) {
-                    AccuracyPlot.write(folder, AccuracyPlot.fileName(norm), AccuracyPlot.chart(title, metrics, norm));
+                if (base.attacks().stream().anyMatch(c -> c.norm().equals(norm.label()))) {
+                    AccuracyPlot.write(folder, AccuracyPlot.fileName(norm), AccuracyPlot.chart(title,
+                            def == null ? List.of(new AccuracyPlot.Model("baseline", base))
+                                    : List.of(new AccuracyPlot.Model("baseline", base), new AccuracyPlot.Model(spec.defence().method(), def)),
+                            norm));
                 }
             }
-            ExampleGrid.write(folder, "adversarial_grid.png", examples);
             phases.put("report", seconds(t));
-            logSummary(metrics);
 
             Manifest.write(folder, new Manifest(spec.name(), folder.runId(), "complete", spec.seed(), sha256(config),
-                    experimentFile.toAbsolutePath().toString(), dataEntry(data), cacheKey, weightsSha256(folder),
+                    experimentFile.toAbsolutePath().toString(), dataEntry(data), baseline.cacheKey(),
+                    defended == null ? null : defended.cacheKey(), weightsSha256(folder.dir()),
                     new Manifest.Versions(version(), System.getProperty("java.version"),
                             System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version"),
                             Engines.djlVersion(), Engines.engineVersion()),
@@ -118,27 +134,80 @@ public final class ExperimentRunner {
             log.info(String.format("done in %.1f s", Duration.between(started, Instant.now()).toMillis() / 1000.0));
             return new Result(folder.dir(), doc);
         } finally {
+            baseline.model().close();
+            if (defended != null) {
+                defended.model().close();
+            }
             log.close();
         }
     }
 
+    /** Sweeps every attack over the test set, renders the model's grid, and logs a summary. */
+    private Metrics evaluate(String label, Classifier model, Dataset data, List<PlannedAttack> attacks, ExperimentSpec spec,
+                             RunFolder folder, String gridFile) {
+        log.info("evaluating " + label);
+        Evaluation evaluation = new Evaluator(spec.outputs().evalBatchSize(), log).evaluate(model, data.test(), attacks);
+        Metrics metrics = MetricsCalculator.compute(evaluation);
+        ExampleGrid.write(folder, gridFile, Examples.collect(model, data.test(), spec.outputs().gridSamples(), attacks));
+        logSummary(label, metrics);
+        return metrics;
+    }
+
+    private Trained baseline(ExperimentSpec spec, Dataset data, Options options) {
+        Map<String, Object> inputs = TrainingInputs.of(spec, data);
+        return trainOrReuse("baseline", spec, data, options, inputs, () -> {
+            log.info("training " + spec.model().architecture() + " for " + spec.model().epochs() + " epochs");
+            return ModelTrainer.standard(spec.model(), log);
+        }, data.train(), null);
+    }
+
+    /**
+     * The adversarially trained model. A slice of the training set is held out (never trained
+     * on) to watch for catastrophic overfitting.
+     */
+    private Trained defended(ExperimentSpec spec, Dataset data, Options options) {
+        DefenceSpec d = spec.defence();
+        Map<String, Object> inputs = new java.util.TreeMap<>(TrainingInputs.of(spec, data));
+        inputs.put("defence", d);
+        LabeledImages[] split = Dataset.holdOut(data.train(), d.holdout(), spec.seed());
+        return trainOrReuse(d.method(), spec, data, options, inputs, () -> {
+            log.info(String.format("adversarial training (%s, eps %s, %d steps, %s) of %s for %d epochs on %d images, %d held out",
+                    d.method(), d.epsilon(), d.steps(), d.step(), spec.model().architecture(), d.epochs(),
+                    split[0].count(), split[1].count()));
+            Objective objective = d.method().equals("trades")
+                    ? Objective.trades(d.steps(), d.step().at(d.epsilon()), d.epsilon(), d.beta(), spec.seed())
+                    : Objective.adversarial(new Pgd(d.method(), Norm.LINF, d.steps(), d.step(), 1, true, spec.seed(), null), d.epsilon());
+            OverfitMonitor monitor = split[1].count() == 0 ? null : new OverfitMonitor(split[1], d.epsilon(), spec.seed(), log);
+            return new ModelTrainer(TrainingPlan.of(spec.model(), d), objective, monitor, log);
+        }, split[0], split[1]);
+    }
+
     /** Weights from the model cache when it has them (and --retrain is off), else trained and cached. */
-    private List<MetricsDocument.Epoch> trainOrReuse(ExperimentSpec spec, Dataset data, Classifier model, Options options,
-                                                     Map<String, Object> inputs, String key) {
+    private Trained trainOrReuse(String label, ExperimentSpec spec, Dataset data, Options options, Map<String, Object> inputs,
+                                 java.util.function.Supplier<ModelTrainer> trainer, LabeledImages train, LabeledImages holdout) {
+        String key = ModelCache.key(inputs);
         ModelCache cache = ModelCache.fromEnvironment(options.env());
-        var cached = options.retrain() ? java.util.Optional.<List<MetricsDocument.Epoch>>empty()
-                : cache.record(key, new com.fasterxml.jackson.core.type.TypeReference<List<MetricsDocument.Epoch>>() { });
+        Engines.seed(spec.seed());
+        Classifier model = Classifier.create(spec.model().architecture(), data.train().rows(), data.train().cols());
+        Optional<Training> cached = options.retrain() ? Optional.empty() : cache.record(key, new TypeReference<Training>() { });
         if (cached.isPresent()) {
             model.load(cache.dir(key));
             model.setTrainable(false);
-            log.info("reusing trained weights from the model cache (" + cache.dir(key) + "); --retrain trains anew");
-            return cached.get();
+            log.info(label + ": reusing trained weights from the model cache (" + cache.dir(key) + "); --retrain trains anew");
+            return new Trained(model, key, cached.get());
         }
-        log.info("training " + spec.model().architecture() + " for " + spec.model().epochs() + " epochs");
-        List<MetricsDocument.Epoch> history = new ModelTrainer(spec.model(), log).train(model, data.train(), data.test(), spec.seed())
-                .stream().map(MetricsDocument.Epoch::of).toList();
-        cache.store(key, inputs, model, history);
-        return history;
+        ModelTrainer.Result result = trainer.get().train(model, train, data.test(), spec.seed());
+        Training training = new Training(result.history().stream().map(MetricsDocument.Epoch::of).toList(),
+                result.bestEpoch(), result.overfitting());
+        cache.store(key, inputs, model, training);
+        return new Trained(model, key, training);
+    }
+
+    private static MetricsDocument.Defended defendedSection(ExperimentSpec spec, Dataset data, Training training, Metrics m) {
+        int holdout = Math.min(spec.defence().holdout(), data.train().count());
+        return new MetricsDocument.Defended(spec.defence().method(), data.train().count() - holdout, holdout,
+                training.history(), training.keptEpoch(), training.overfitting(), m.clean(), m.attacks(), m.worstCase(),
+                m.gradientCheck(), m.warnings());
     }
 
     private Dataset loadData(ExperimentSpec spec, Options options) {
@@ -176,10 +245,10 @@ public final class ExperimentRunner {
         return new Manifest.Data(data.name(), files);
     }
 
-    private void logSummary(Metrics m) {
-        log.info(String.format("clean accuracy %.2f%%", 100 * m.clean().accuracy()));
+    private void logSummary(String label, Metrics m) {
+        log.info(String.format("%s: clean accuracy %.2f%%", label, 100 * m.clean().accuracy()));
         for (Metrics.AttackCurve c : m.attacks()) {
-            StringBuilder sb = new StringBuilder(c.attack() + " accuracy:");
+            StringBuilder sb = new StringBuilder(label + ": " + c.attack() + " accuracy:");
             for (Metrics.Point p : c.points()) {
                 sb.append(String.format(" eps %.3g: %.2f%%", p.epsilon(), 100 * p.accuracy()));
                 if (p.targetedSuccessRate() != null) {
@@ -189,13 +258,13 @@ public final class ExperimentRunner {
             log.info(sb.toString());
         }
         for (Metrics.WorstCase w : m.worstCase()) {
-            StringBuilder sb = new StringBuilder("worst case over " + w.norm() + " attacks:");
+            StringBuilder sb = new StringBuilder(label + ": worst case over " + w.norm() + " attacks:");
             for (Metrics.WorstPoint p : w.points()) {
                 sb.append(String.format(" eps %.3g: %.2f%%", p.epsilon(), 100 * p.accuracy()));
             }
             log.info(sb.toString());
         }
-        m.warnings().forEach(w -> log.info("WARNING: " + w));
+        m.warnings().forEach(w -> log.info("WARNING (" + label + "): " + w));
     }
 
     static String resolvedConfig(ExperimentSpec spec) {
@@ -206,9 +275,9 @@ public final class ExperimentRunner {
         }
     }
 
-    private static String weightsSha256(RunFolder folder) {
+    private static String weightsSha256(Path dir) {
         try {
-            byte[] weights = java.nio.file.Files.readAllBytes(folder.path(Classifier.WEIGHTS_NAME + "-0000.params"));
+            byte[] weights = java.nio.file.Files.readAllBytes(dir.resolve(Classifier.WEIGHTS_NAME + "-0000.params"));
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(weights));
         } catch (java.io.IOException | java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

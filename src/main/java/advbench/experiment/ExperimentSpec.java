@@ -11,10 +11,11 @@ import java.util.Set;
  *
  * @param name used as the results sub-folder, so letters, digits, '.', '_' and '-' only
  * @param seed seeds data subsets, shuffling, weight initialisation and random attacks
+ * @param defence optional adversarial retraining, evaluated beside the baseline
  * @param epsilons L-infinity radii in [0, 1] (pixel scale) for every attack without its own list;
  *     0 is the clean accuracy
  */
-public record ExperimentSpec(String name, Integer seed, DatasetSpec dataset, ModelSpec model,
+public record ExperimentSpec(String name, Integer seed, DatasetSpec dataset, ModelSpec model, DefenceSpec defence,
                              List<AttackSpec> attacks, List<Double> epsilons, OutputSpec outputs) {
 
     public ExperimentSpec {

@@ -101,6 +101,14 @@ public final class Classifier implements AutoCloseable {
      * to the manager of {@code x}.
      */
     public Gradient gradientAndLogits(NDArray x, int[] labels) {
+        return gradientOf(x, logits -> CrossEntropy.sum(logits, labels));
+    }
+
+    /**
+     * d(loss(logits(x)))/dx for any scalar loss of the logits (TRADES maximises a KL divergence),
+     * with the same guarantees as {@link #gradientAndLogits}.
+     */
+    public Gradient gradientOf(NDArray x, java.util.function.Function<NDArray, NDArray> loss) {
         boolean wasTrainable = parametersTrainable();
         if (wasTrainable) {
             setTrainable(false);
@@ -111,7 +119,7 @@ public final class Classifier implements AutoCloseable {
             NDArray logits;
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 logits = logits(input);
-                collector.backward(CrossEntropy.sum(logits, labels));
+                collector.backward(loss.apply(logits));
             }
             NDArray grad = input.getGradient().duplicate();
             NDArray detached = logits.stopGradient();

@@ -11,7 +11,6 @@ import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -26,7 +25,7 @@ public final class ModelCache {
      * Part of every key. Bump it whenever a change to training code changes the weights it
      * produces; old entries are then simply never found again.
      */
-    public static final int TRAINING_CODE_VERSION = 1;
+    public static final int TRAINING_CODE_VERSION = 2;
 
     private final Path root;
 
@@ -56,7 +55,7 @@ public final class ModelCache {
     }
 
     /** A cached entry's training record, if the entry exists. */
-    public <T> Optional<List<T>> record(String key, TypeReference<List<T>> type) {
+    public <T> Optional<T> record(String key, TypeReference<T> type) {
         Path record = dir(key).resolve("training.json");
         if (!Files.isRegularFile(record) || !Files.isRegularFile(dir(key).resolve(Classifier.WEIGHTS_NAME + "-0000.params"))) {
             return Optional.empty();

@@ -20,8 +20,8 @@ import org.jfree.data.xy.XYSeriesCollection;
 import org.jfree.svg.SVGGraphics2D;
 
 /**
- * Accuracy (%) against epsilon, one series per attack, each starting at epsilon 0 with the clean
- * accuracy, and the per-sample worst case over the attacks. Written as PNG for a quick look and SVG for a paper.
+ * Accuracy (%) against epsilon, one series per attack and model, each starting at epsilon 0 with
+ * the clean accuracy, and the per-sample worst case over the attacks. Written as PNG for a quick look and SVG for a paper.
  */
 public final class AccuracyPlot {
     public static final int WIDTH = 800;
@@ -37,27 +37,35 @@ public final class AccuracyPlot {
         return norm == Norm.LINF ? "accuracy_vs_epsilon" : "accuracy_vs_epsilon_" + norm.name().toLowerCase(java.util.Locale.ROOT);
     }
 
-    /** The attacks of one norm, plus their per-sample worst case as a dashed black series. */
-    public static JFreeChart chart(String title, Metrics metrics, Norm norm) {
+    /** A model's metrics under the name its series carry. */
+    public record Model(String name, Metrics metrics) {}
+
+    /**
+     * The attacks of one norm for each model, plus each model's per-sample worst case (black):
+     * one colour per attack, one line style per model (solid for the first, dashed for the next).
+     */
+    public static JFreeChart chart(String title, List<Model> models, Norm norm) {
         XYSeriesCollection data = new XYSeriesCollection();
-        for (Metrics.AttackCurve curve : metrics.attacks()) {
-            if (!curve.norm().equals(norm.label())) {
-                continue;
+        List<Color> paints = new java.util.ArrayList<>();
+        List<BasicStroke> strokes = new java.util.ArrayList<>();
+        for (int m = 0; m < models.size(); m++) {
+            Metrics metrics = models.get(m).metrics();
+            String suffix = models.size() > 1 ? " [" + models.get(m).name() + "]" : "";
+            int colour = 0;
+            List<Metrics.AttackCurve> curves = metrics.attacks().stream().filter(c -> c.norm().equals(norm.label())).toList();
+            for (Metrics.AttackCurve curve : curves) {
+                data.addSeries(series(curve.attack() + suffix, metrics, curve.points().stream()
+                        .map(p -> new double[] {p.epsilon(), p.accuracy()}).toList()));
+                paints.add(PALETTE.get(colour++ % PALETTE.size()));
+                strokes.add(stroke(m, 2f));
             }
-            XYSeries s = new XYSeries(curve.attack());
-            s.add(0.0, 100 * metrics.clean().accuracy());
-            for (Metrics.Point p : curve.points()) {
-                s.addOrUpdate(p.epsilon(), 100 * p.accuracy());
-            }
-            data.addSeries(s);
-        }
-        int attackSeries = data.getSeriesCount();
-        for (Metrics.WorstCase w : metrics.worstCase()) {
-            if (w.norm().equals(norm.label()) && attackSeries > 1) {
-                XYSeries s = new XYSeries("worst case (all attacks)");
-                s.add(0.0, 100 * metrics.clean().accuracy());
-                w.points().forEach(p -> s.addOrUpdate(p.epsilon(), 100 * p.accuracy()));
-                data.addSeries(s);
+            for (Metrics.WorstCase w : metrics.worstCase()) {
+                if (w.norm().equals(norm.label()) && curves.size() > 1) {
+                    data.addSeries(series("worst case" + suffix, metrics, w.points().stream()
+                            .map(p -> new double[] {p.epsilon(), p.accuracy()}).toList()));
+                    paints.add(Color.BLACK);
+                    strokes.add(stroke(m, 2.5f));
+                }
             }
         }
         String unit = norm == Norm.LINF ? "L-inf, pixel scale 0-1" : "L2, pixel scale 0-1";
@@ -70,18 +78,27 @@ public final class AccuracyPlot {
         NumberAxis y = (NumberAxis) plot.getRangeAxis();
         y.setRange(0, 100);
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
-        for (int i = 0; i < attackSeries; i++) {
-            renderer.setSeriesPaint(i, PALETTE.get(i % PALETTE.size()));
-            renderer.setSeriesStroke(i, new BasicStroke(2f));
-        }
-        for (int i = attackSeries; i < data.getSeriesCount(); i++) {
-            renderer.setSeriesPaint(i, Color.BLACK);
-            renderer.setSeriesStroke(i, new BasicStroke(2.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {8f, 5f}, 0f));
+        for (int i = 0; i < paints.size(); i++) {
+            renderer.setSeriesPaint(i, paints.get(i));
+            renderer.setSeriesStroke(i, strokes.get(i));
         }
         plot.setRenderer(renderer);
         chart.getTitle().setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
         chart.setBackgroundPaint(Color.WHITE);
         return chart;
+    }
+
+    /** Accuracy in percent against epsilon, starting at epsilon 0 with the clean accuracy. */
+    private static XYSeries series(String name, Metrics metrics, List<double[]> points) {
+        XYSeries s = new XYSeries(name);
+        s.add(0.0, 100 * metrics.clean().accuracy());
+        points.forEach(p -> s.addOrUpdate(p[0], 100 * p[1]));
+        return s;
+    }
+
+    private static BasicStroke stroke(int model, float width) {
+        return model == 0 ? new BasicStroke(width)
+                : new BasicStroke(width, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {8f, 5f}, 0f);
     }
 
     public static void write(RunFolder folder, String baseName, JFreeChart chart) {

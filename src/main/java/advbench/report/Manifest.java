@@ -10,7 +10,7 @@ import java.util.Map;
  * written last, so a run folder without one was interrupted.
  */
 public record Manifest(String experiment, String runId, String status, int seed, String configSha256,
-                       String experimentFile, Data data, String modelCacheKey, String weightsSha256, Versions versions, Machine machine, Git git,
+                       String experimentFile, Data data, String modelCacheKey, String defendedModelCacheKey, String weightsSha256, Versions versions, Machine machine, Git git,
                        String started, String finished, Map<String, Double> phaseSeconds) {
 
     public record Data(String dataset, Map<String, FileEntry> files) {}

@@ -13,35 +13,39 @@ public final class MetricsWriter {
         folder.write("metrics.json", out -> Json.MAPPER.writeValue(out, metricsDocument));
     }
 
-    public static void writeCsv(RunFolder folder, Metrics m) {
-        folder.writeString("metrics.csv", csv(m));
-    }
-
-    static String csv(Metrics m) {
-        StringBuilder sb = new StringBuilder("attack,norm,epsilon,accuracy,success_rate,targeted_success_rate,mean_linf,max_linf,mean_l2");
+    /** The baseline's rows, then the defended model's (if any), told apart by the model column. */
+    public static void writeCsv(RunFolder folder, Metrics baseline, String defendedLabel, Metrics defended) {
+        StringBuilder sb = new StringBuilder("model,attack,norm,epsilon,accuracy,success_rate,targeted_success_rate,mean_linf,max_linf,mean_l2");
         for (int c = 0; c < 10; c++) {
             sb.append(",accuracy_class_").append(c);
         }
         sb.append('\n');
+        rows(sb, "baseline", baseline);
+        if (defended != null) {
+            rows(sb, defendedLabel, defended);
+        }
+        folder.writeString("metrics.csv", sb.toString());
+    }
+
+    private static void rows(StringBuilder sb, String model, Metrics m) {
         double[] cleanPerClass = m.clean().perClass().stream().mapToDouble(Metrics.ClassScores::recall).toArray();
-        row(sb, "clean", "", new Metrics.Point(0, m.clean().accuracy(), 0, null, 0, 0, 0, cleanPerClass));
+        row(sb, model, "clean", "", new Metrics.Point(0, m.clean().accuracy(), 0, null, 0, 0, 0, cleanPerClass));
         for (Metrics.AttackCurve curve : m.attacks()) {
             for (Metrics.Point p : curve.points()) {
-                row(sb, curve.attack(), curve.norm(), p);
+                row(sb, model, curve.attack(), curve.norm(), p);
             }
         }
         // worst case rows carry only the accuracy; the other columns stay empty
         for (Metrics.WorstCase w : m.worstCase()) {
             for (Metrics.WorstPoint p : w.points()) {
-                sb.append("worst case,").append(w.norm()).append(',').append(number(p.epsilon())).append(',')
+                sb.append(model).append(",worst case,").append(w.norm()).append(',').append(number(p.epsilon())).append(',')
                         .append(number(p.accuracy())).append(",".repeat(5 + 10)).append('\n');
             }
         }
-        return sb.toString();
     }
 
-    private static void row(StringBuilder sb, String attack, String norm, Metrics.Point p) {
-        sb.append(quote(attack)).append(',').append(norm);
+    private static void row(StringBuilder sb, String model, String attack, String norm, Metrics.Point p) {
+        sb.append(quote(model)).append(',').append(quote(attack)).append(',').append(norm);
         sb.append(',').append(number(p.epsilon())).append(',').append(number(p.accuracy()))
                 .append(',').append(number(p.successRate()))
                 .append(',').append(p.targetedSuccessRate() == null ? "" : number(p.targetedSuccessRate()));

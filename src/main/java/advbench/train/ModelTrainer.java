@@ -2,10 +2,9 @@ package advbench.train;
 
 import advbench.Progress;
 import advbench.RunLog;
+import advbench.attack.Batch;
 import advbench.data.LabeledImages;
-import advbench.experiment.ModelSpec;
 import advbench.model.Classifier;
-import advbench.model.CrossEntropy;
 import advbench.model.ImageBatch;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -17,35 +16,52 @@ import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
 /**
- * Standard (non-adversarial) training: mini-batch cross-entropy with Adam or SGD, the training
- * set reshuffled every epoch from a seeded {@link Random}, one log line per epoch.
+ * Mini-batch training with Adam or SGD: the training set reshuffled every epoch from a seeded
+ * {@link Random}, one log line per epoch. The {@link Objective} decides what a step minimises
+ * (clean cross-entropy, or a loss on adversarial examples); an optional {@link OverfitMonitor}
+ * checks robustness on held-out images after every epoch and keeps the best weights.
  */
 public final class ModelTrainer {
-    private final ModelSpec spec;
+    private final TrainingPlan plan;
+    private final Objective objective;
+    private final OverfitMonitor monitor;
     private final RunLog log;
 
-    public ModelTrainer(ModelSpec spec, RunLog log) {
-        this.spec = spec;
+    public ModelTrainer(TrainingPlan plan, Objective objective, OverfitMonitor monitor, RunLog log) {
+        this.plan = plan;
+        this.objective = objective;
+        this.monitor = monitor;
         this.log = log;
     }
 
-    public List<EpochStats> train(Classifier classifier, LabeledImages train, LabeledImages test, long seed) {
+    /** Standard training as the model section says. */
+    public static ModelTrainer standard(advbench.experiment.ModelSpec spec, RunLog log) {
+        return new ModelTrainer(TrainingPlan.of(spec), Objective.standard(), null, log);
+    }
+
+    /** @param bestEpoch the epoch whose weights were kept (the last one unless a monitor chose) */
+    public record Result(List<EpochStats> history, int bestEpoch, List<String> overfitting) {}
+
+    public Result train(Classifier classifier, LabeledImages train, LabeledImages test, long seed) {
         classifier.setTrainable(true);
         List<EpochStats> history = new ArrayList<>();
         Random shuffle = new Random(seed);
+        int updatesPerEpoch = (train.count() + plan.batchSize() - 1) / plan.batchSize();
         DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-                .optOptimizer(optimizer());
+                .optOptimizer(optimizer(LearningRate.of(plan.schedule(), (float) plan.learningRate(), plan.epochs() * updatesPerEpoch)));
         try (Trainer trainer = classifier.djlModel().newTrainer(config)) {
-            for (int epoch = 1; epoch <= spec.epochs(); epoch++) {
+            for (int epoch = 1; epoch <= plan.epochs(); epoch++) {
                 history.add(runEpoch(epoch, trainer, classifier, train, test, shuffle));
             }
         }
+        int bestEpoch = monitor == null ? plan.epochs() : monitor.restoreBest(classifier, plan.epochs());
         classifier.setTrainable(false);
-        return history;
+        return new Result(List.copyOf(history), bestEpoch, monitor == null ? List.of() : monitor.events());
     }
 
     private EpochStats runEpoch(int epoch, Trainer trainer, Classifier classifier, LabeledImages train,
@@ -54,39 +70,38 @@ public final class ModelTrainer {
         int[] order = permutation(train.count(), shuffle);
         double lossSum = 0;
         long correct = 0;
-        int batchSize = spec.batchSize();
-        try (Progress bar = log.progress("epoch " + epoch + "/" + spec.epochs(), train.count(), "img")) {
-            for (int from = 0; from < order.length; from += batchSize) {
-                int to = Math.min(order.length, from + batchSize);
-                LabeledImages batch = train.select(java.util.Arrays.copyOfRange(order, from, to));
+        try (Progress bar = log.progress("epoch " + epoch + "/" + plan.epochs(), train.count(), "img")) {
+            for (int from = 0; from < order.length; from += plan.batchSize()) {
+                int[] ids = Arrays.copyOfRange(order, from, Math.min(order.length, from + plan.batchSize()));
+                LabeledImages batch = train.select(ids);
                 try (NDManager scope = classifier.manager().newSubManager()) {
-                    NDArray x = ImageBatch.of(scope, batch);
+                    Batch b = new Batch(ImageBatch.of(scope, batch), batch.labels(), ids);
+                    NDArray input = objective.prepare(classifier, b, epoch);
                     try (GradientCollector collector = trainer.newGradientCollector()) {
-                        NDArray logits = trainer.forward(new ai.djl.ndarray.NDList(x)).singletonOrThrow();
-                        NDArray loss = CrossEntropy.mean(logits, batch.labels());
-                        collector.backward(loss);
-                        lossSum += loss.getFloat() * batch.count();
-                        correct += countCorrect(logits, batch.labels());
+                        NDArray[] lossAndLogits = objective.lossAndLogits(trainer, b, input);
+                        collector.backward(lossAndLogits[0]);
+                        lossSum += lossAndLogits[0].getFloat() * batch.count();
+                        correct += countCorrect(lossAndLogits[1], batch.labels());
                     }
                     trainer.step();
                 }
-                bar.advance(to - from);
+                bar.advance(ids.length);
             }
         }
         classifier.setTrainable(false);
-        int[] predicted = classifier.predictAll(test, 1000);
+        double testAccuracy = fractionCorrect(classifier.predictAll(test, 1000), test.labels());
+        Double robust = monitor == null ? null : monitor.afterEpoch(classifier, epoch);
         classifier.setTrainable(true);
-        double testAccuracy = fractionCorrect(predicted, test.labels());
         EpochStats stats = new EpochStats(epoch, lossSum / train.count(), (double) correct / train.count(),
-                testAccuracy, (System.nanoTime() - start) / 1e9);
-        log.info(String.format("epoch %d/%d: loss %.4f, train accuracy %.2f%%, test accuracy %.2f%% (%.1f s)",
-                epoch, spec.epochs(), stats.meanLoss(), 100 * stats.trainAccuracy(), 100 * stats.testAccuracy(), stats.seconds()));
+                testAccuracy, robust, (System.nanoTime() - start) / 1e9);
+        log.info(String.format("epoch %d/%d: loss %.4f, train accuracy %.2f%%, test accuracy %.2f%%%s (%.1f s)",
+                epoch, plan.epochs(), stats.meanLoss(), 100 * stats.trainAccuracy(), 100 * stats.testAccuracy(),
+                robust == null ? "" : String.format(", held-out PGD-10 accuracy %.2f%%", 100 * robust), stats.seconds()));
         return stats;
     }
 
-    private Optimizer optimizer() {
-        Tracker lr = Tracker.fixed(spec.learningRate().floatValue());
-        return switch (spec.optimizer()) {
+    private Optimizer optimizer(Tracker lr) {
+        return switch (plan.optimizer()) {
             case "sgd" -> Optimizer.sgd().setLearningRateTracker(lr).optMomentum(0.9f).build();
             default -> Optimizer.adam().optLearningRateTracker(lr).build();
         };

@@ -133,8 +133,9 @@ class EndToEndTest {
         List<String> csv = Files.readAllLines(first.resolve("metrics.csv"));
         assertEquals(1 + 1 + 8 + 5, csv.size());
         String[] fgsmLast = csv.get(4).split(",");
-        assertEquals("FGSM", fgsmLast[0]);
-        assertEquals(points.get(2).get("accuracy").asDouble(), Double.parseDouble(fgsmLast[3]), 1e-6);
+        assertEquals("baseline", fgsmLast[0]);
+        assertEquals("FGSM", fgsmLast[1]);
+        assertEquals(points.get(2).get("accuracy").asDouble(), Double.parseDouble(fgsmLast[4]), 1e-6);
         assertTrue(m.get("warnings").isArray());
     }
 

@@ -1,0 +1,68 @@
+package advbench.experiment;
+
+import java.util.List;
+
+/**
+ * Adversarial retraining of the experiment's architecture, compared with the normally trained
+ * baseline under the same attacks.
+ *
+ * @param method fgsm-rs (Wong et al. 2020: one FGSM step of alpha from a uniform random start),
+ *     pgd (Madry et al. 2018: PGD with random start, train on the last iterate) or trades (Zhang
+ *     et al. 2019: cross-entropy + beta * KL(clean || adversarial), the example maximising the KL)
+ * @param epsilon the L-infinity training budget
+ * @param steps PGD / TRADES steps (fgsm-rs is one step)
+ * @param schedule constant or one-cycle (linear 0 -> learning_rate at 2/5 of training -> 0)
+ * @param holdout training images kept out of training to watch for catastrophic overfitting
+ */
+public record DefenceSpec(String method, Double epsilon, Double stepSize, Double relStepSize, Integer steps, Double beta,
+                          Integer epochs, Integer batchSize, Double learningRate, String schedule, Integer holdout) {
+    public static final List<String> METHODS = List.of("fgsm-rs", "pgd", "trades");
+    public static final List<String> SCHEDULES = List.of("constant", "one-cycle");
+
+    public DefenceSpec {
+        SpecException.require(method, "method");
+        if (!METHODS.contains(method)) {
+            throw new SpecException("method", "unknown defence '" + method + "'; expected one of " + String.join(", ", METHODS));
+        }
+        epsilon = SpecException.require(epsilon, "epsilon");
+        if (!(epsilon > 0 && epsilon <= 1)) {
+            throw new SpecException("epsilon", "must be in (0, 1] (L-inf, pixel scale), got " + epsilon);
+        }
+        if (method.equals("fgsm-rs")) {
+            if (steps != null && steps != 1) {
+                throw new SpecException("steps", "fgsm-rs takes one step; use method pgd for more");
+            }
+            steps = 1;
+        }
+        steps = AttackParams.steps(method, steps, 10);
+        double defaultRel = method.equals("fgsm-rs") ? 1.25 : 2.5 / steps;
+        AttackParams.stepSize(method, stepSize, relStepSize, defaultRel);
+        if (relStepSize == null && stepSize == null) {
+            relStepSize = defaultRel;
+        }
+        if (beta != null && !method.equals("trades")) {
+            throw new SpecException("beta", "only trades takes beta");
+        }
+        if (method.equals("trades")) {
+            beta = beta == null ? 6.0 : beta;
+            if (!(beta >= 0)) {
+                throw new SpecException("beta", "must be >= 0, got " + beta);
+            }
+        }
+        epochs = SpecException.atLeast(epochs == null ? 10 : epochs, 1, "epochs");
+        batchSize = SpecException.atLeast(batchSize == null ? 100 : batchSize, 1, "batch_size");
+        learningRate = learningRate == null ? 5e-3 : learningRate;
+        if (!(learningRate > 0 && learningRate < 10)) {
+            throw new SpecException("learning_rate", "must be a positive number below 10, got " + learningRate);
+        }
+        schedule = schedule == null ? "one-cycle" : schedule;
+        if (!SCHEDULES.contains(schedule)) {
+            throw new SpecException("schedule", "unknown schedule '" + schedule + "'; expected one of " + String.join(", ", SCHEDULES));
+        }
+        holdout = SpecException.atLeast(holdout == null ? 500 : holdout, 0, "holdout");
+    }
+
+    public advbench.attack.StepSize step() {
+        return AttackParams.stepSize(method, stepSize, relStepSize, 1.0);
+    }
+}
