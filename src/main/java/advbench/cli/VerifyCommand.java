@@ -1,11 +1,8 @@
 package advbench.cli;
 
-import advbench.RunLog;
 import advbench.UserError;
 import advbench.experiment.ExperimentLoader;
-import advbench.experiment.ExperimentRunner;
 import advbench.experiment.ExperimentSpec;
-import advbench.model.Engines;
 import advbench.Json;
 import advbench.verify.MetricKeys;
 import advbench.verify.Reference;
@@ -14,7 +11,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -35,20 +34,11 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--reference", paramLabel = "FILE", description = "reference file (JSON)")
     Path reference;
 
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "as for bench run")
-    Path dataDir;
+    @Mixin
+    RunOptions run;
 
-    @Option(names = "--results-dir", paramLabel = "DIR", defaultValue = "results", description = "as for bench run")
-    Path resultsDir;
-
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "0", description = "as for bench run")
-    int threads;
-
-    @Option(names = "--retrain", description = "train even if the model cache holds weights for this experiment")
-    boolean retrain;
-
-    @Option(names = "--verbose", description = "show stack traces")
-    boolean verbose;
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
@@ -60,10 +50,7 @@ final class VerifyCommand implements Callable<Integer> {
                 referenceFile = committedReference(target, spec.name());
             }
             Reference.read(referenceFile); // a malformed reference should fail before a long run
-            Engines.configure(threads);
-            ExperimentRunner.Options options = new ExperimentRunner.Options(resultsDir, dataDir,
-                    target.toAbsolutePath().getParent(), System.getenv(), threads, retrain);
-            runDir = new ExperimentRunner(new RunLog(System.err)).run(spec, target, options).runDir();
+            runDir = run.run(this.spec.commandLine(), spec, target).runDir();
         } else {
             runDir = target;
             if (referenceFile == null) {
