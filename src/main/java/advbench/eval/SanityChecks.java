@@ -18,6 +18,8 @@ final class SanityChecks {
     static final double LARGE_EPS = 0.5;
     static final double NEAR_ZERO = 0.05;
     static final double GRADIENT_FAULT_SHARE = 0.1;
+    /** Single-step accuracy this far above iterative accuracy (absolute) suggests gradient masking. */
+    static final double MASKING_GAP = 0.3;
 
     static List<String> warnings(Evaluation ev, List<Metrics.AttackCurve> curves, Metrics.GradientCheck gradients) {
         List<String> w = new ArrayList<>();
@@ -73,6 +75,13 @@ final class SanityChecks {
                         if (weaker > 0) {
                             w.add(String.format(Locale.ROOT, "%s is weaker than %s on %d samples at epsilon %s",
                                     iter.attack(), single.attack(), weaker, s.epsilon()));
+                        }
+                        // the other direction: a model that only resists the single step is masking gradients
+                        double gap = accuracy(labels, s.predicted()) - accuracy(labels, it.predicted());
+                        if (gap > MASKING_GAP) {
+                            w.add(String.format(Locale.ROOT, "%s leaves %.1f points more accuracy than %s at epsilon %s: "
+                                    + "robustness to the single step only, a sign of gradient masking or catastrophic overfitting",
+                                    single.attack(), 100 * gap, iter.attack(), s.epsilon()));
                         }
                     }
                 }
