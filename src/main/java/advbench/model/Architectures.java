@@ -25,6 +25,7 @@ public final class Architectures {
     static {
         BUILDERS.put("small-cnn", Architectures::smallCnn);
         BUILDERS.put("madry-cnn", Architectures::madryCnn);
+        BUILDERS.put("wong-cnn", Architectures::wongCnn);
         BUILDERS.put("mlp", Architectures::mlp);
     }
 
@@ -61,6 +62,21 @@ public final class Architectures {
                 .add(conv(64)).add(Activation.reluBlock()).add(Pool.maxPool2dBlock(new Shape(2, 2)))
                 .add(Blocks.batchFlattenBlock())
                 .add(Linear.builder().setUnits(1024).build()).add(Activation.reluBlock())
+                .add(Linear.builder().setUnits(10).build());
+    }
+
+    /**
+     * Wong, Rice and Kolter's (2020) MNIST model: conv16(4x4, stride 2)-conv32(4x4, stride 2)-fc100-fc10,
+     * strided convolutions instead of max-pooling.
+     */
+    static Block wongCnn() {
+        return new SequentialBlock()
+                .add(Conv2d.builder().setKernelShape(new Shape(4, 4)).optStride(new Shape(2, 2)).optPadding(new Shape(1, 1)).setFilters(16).build())
+                .add(Activation.reluBlock())
+                .add(Conv2d.builder().setKernelShape(new Shape(4, 4)).optStride(new Shape(2, 2)).optPadding(new Shape(1, 1)).setFilters(32).build())
+                .add(Activation.reluBlock())
+                .add(Blocks.batchFlattenBlock())
+                .add(Linear.builder().setUnits(100).build()).add(Activation.reluBlock())
                 .add(Linear.builder().setUnits(10).build());
     }
 
