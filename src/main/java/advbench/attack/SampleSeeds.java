@@ -4,10 +4,10 @@ package advbench.attack;
  * Seeds for per-sample random streams: a function of the experiment seed, the sample's index in
  * the data set and a purpose, so a sample draws the same random start whatever batch it is in.
  */
-final class SampleSeeds {
+public final class SampleSeeds {
     private SampleSeeds() {}
 
-    static long of(long seed, long sampleId, long purpose) {
+    public static long of(long seed, long sampleId, long purpose) {
         return mix(mix(mix(seed) ^ sampleId) ^ purpose);
     }
 

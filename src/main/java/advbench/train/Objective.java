@@ -63,11 +63,7 @@ public interface Objective {
             @Override
             public NDArray prepare(Classifier model, Batch batch, int epoch) {
                 try (NDArray clean = model.logits(batch.images())) {
-                    int[] ids = batch.sampleIds().clone();
-                    for (int i = 0; i < ids.length; i++) {
-                        ids[i] += epoch * 1_000_003; // fresh noise every epoch
-                    }
-                    return crafter.craft(model, batch.images(), clean, ids, eps);
+                    return crafter.craft(model, batch.images(), clean, batch.sampleIds(), epoch, eps);
                 }
             }
 

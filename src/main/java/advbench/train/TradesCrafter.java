@@ -1,6 +1,7 @@
 package advbench.train;
 
 import advbench.attack.Norm;
+import advbench.attack.SampleSeeds;
 import advbench.model.Classifier;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -24,14 +25,15 @@ final class TradesCrafter {
         this.seed = seed;
     }
 
-    NDArray craft(Classifier model, NDArray x, NDArray cleanLogits, int[] sampleIds, double eps) {
+    /** {@code epoch} picks the random stream, so each sample gets fresh noise every epoch. */
+    NDArray craft(Classifier model, NDArray x, NDArray cleanLogits, int[] sampleIds, int epoch, double eps) {
         NDManager outer = x.getManager();
         NDArray cleanFixed = cleanLogits.stopGradient();
         int n = sampleIds.length;
         int d = (int) (x.size() / n);
         float[] noise = new float[n * d];
         for (int i = 0; i < n; i++) {
-            SplittableRandom r = new SplittableRandom(seed * 31 + sampleIds[i]);
+            SplittableRandom r = new SplittableRandom(SampleSeeds.of(seed, sampleIds[i], epoch));
             for (int k = 0; k < d; k++) {
                 noise[i * d + k] = (float) (0.001 * r.nextGaussian());
             }

@@ -3,10 +3,12 @@ package advbench.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import advbench.Json;
 import advbench.RunLog;
 import advbench.experiment.ExperimentLoader;
 import advbench.experiment.ExperimentRunner;
 import advbench.model.Engines;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,14 +52,20 @@ class VerifyCommandTest {
         assertTrue(o.out().contains("FGSM/eps=0.2/accuracy"), o.out());
     }
 
+    /** The reference with one metric moved by {@code delta} and, if given, a tolerance of its own. */
+    static Path moved(String name, String metric, double delta, Double tolerance) throws IOException {
+        ObjectNode ref = (ObjectNode) Json.MAPPER.readTree(reference.toFile());
+        ObjectNode metrics = (ObjectNode) ref.get("metrics");
+        metrics.put(metric, metrics.get(metric).asDouble() + delta);
+        if (tolerance != null) {
+            ((ObjectNode) ref.get("tolerances")).put(metric, tolerance);
+        }
+        return Files.writeString(tmp.resolve(name), Json.MAPPER.writeValueAsString(ref));
+    }
+
     @Test
     void aMovedReferenceNumberFailsWithATable() throws IOException {
-        String ref = Files.readString(reference);
-        String key = "\"FGSM/eps=0.1/accuracy\" : ";
-        int at = ref.indexOf(key) + key.length();
-        double value = Double.parseDouble(ref.substring(at, ref.indexOf('\n', at)).replace(",", ""));
-        Path moved = Files.writeString(tmp.resolve("moved.json"),
-                ref.substring(0, at) + (value + 0.05) + ref.substring(ref.indexOf('\n', at)).replaceFirst("^,?", ","));
+        Path moved = moved("moved.json", "FGSM/eps=0.1/accuracy", 0.05, null);
         BenchCommandTest.Outcome o = new BenchCommandTest().bench("verify", second.toString(), "--reference", moved.toString());
         assertEquals(1, o.code(), o.out() + o.err());
         String failing = o.out().lines().filter(l -> l.contains("FAIL")).findFirst().orElseThrow();
@@ -67,14 +75,7 @@ class VerifyCommandTest {
 
     @Test
     void aPerMetricToleranceCanAbsorbTheDrift() throws IOException {
-        String ref = Files.readString(reference);
-        String key = "\"clean/accuracy\" : ";
-        int at = ref.indexOf(key) + key.length();
-        double value = Double.parseDouble(ref.substring(at, ref.indexOf('\n', at)).replace(",", ""));
-        String moved = ref.substring(0, at) + (value - 0.03) + ref.substring(ref.indexOf('\n', at))
-                .replaceFirst("^,?", ",");
-        moved = moved.replace("\"tolerances\" : { }", "\"tolerances\" : { \"clean/accuracy\" : 0.05 }");
-        Path file = Files.writeString(tmp.resolve("tolerant.json"), moved);
+        Path file = moved("tolerant.json", "clean/accuracy", -0.03, 0.05);
         assertEquals(0, new BenchCommandTest().bench("verify", second.toString(), "--reference", file.toString()).code());
     }
 
