@@ -30,10 +30,15 @@ public interface Attack {
     }
 
     /**
-     * One result per epsilon, in the order given. Arrays are created in the manager of
-     * {@code batch.images()}.
+     * One result per epsilon, in the order given, every sample attacked at every epsilon.
+     * Arrays are created in the manager of {@code batch.images()}.
      */
-    List<Adversarial> run(Classifier model, Batch batch, List<Double> epsilons);
+    default List<Adversarial> run(Classifier model, Batch batch, List<Double> epsilons) {
+        return run(model, batch, epsilons, Sweep.EXHAUSTIVE);
+    }
+
+    /** As {@link #run(Classifier, Batch, List)}, saving the work {@code sweep} allows. */
+    List<Adversarial> run(Classifier model, Batch batch, List<Double> epsilons, Sweep sweep);
 
     /** Refuses a negative or non-finite epsilon, naming the attack. */
     static void checkEpsilons(String attack, List<Double> epsilons) {

@@ -17,4 +17,17 @@ public record Batch(NDArray images, int[] labels, int[] sampleIds) {
     public int size() {
         return labels.length;
     }
+
+    /**
+     * Some rows (indices into this batch, increasing) as a batch of their own, in the same
+     * NDManager; the batch itself when the rows are all of them.
+     */
+    public Batch select(int[] rows) {
+        if (rows.length == size()) {
+            return this;
+        }
+        try (NDArray index = images.getManager().create(Rows.toLong(rows))) {
+            return new Batch(images.get(index), Rows.pick(labels, rows), Rows.pick(sampleIds, rows));
+        }
+    }
 }

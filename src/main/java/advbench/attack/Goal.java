@@ -39,6 +39,11 @@ record Goal(int[] labels, int[] targets) {
         return s;
     }
 
+    /** The goal of some rows only. */
+    Goal select(int[] rows) {
+        return rows.length == labels.length ? this : new Goal(Rows.pick(labels, rows), targets == null ? null : Rows.pick(targets, rows));
+    }
+
     boolean[] success(int[] predicted) {
         return success(predicted, labels, targets);
     }

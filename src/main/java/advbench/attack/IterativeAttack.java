@@ -4,7 +4,6 @@ import advbench.model.Classifier;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -13,7 +12,8 @@ import java.util.SplittableRandom;
  * {@code x <- project(x + alpha * update(grad))} for a number of steps, over one or more
  * restarts. Per sample it keeps the first iterate that succeeds (at any step of any restart),
  * so a success is never lost by a later step; samples that never succeed end at the last
- * restart's final iterate.
+ * restart's final iterate. With {@link Sweep#earlyStop} a sample also stops costing gradients
+ * at that first success; the result is the same.
  *
  * <p>Each step runs in its own NDManager scope that only the new iterate outlives, so native
  * memory does not grow with the number of steps.
@@ -42,9 +42,15 @@ public abstract class IterativeAttack implements Attack {
     }
 
     /** Per-restart state of the update rule (MI-FGSM's momentum lives here). */
-    protected interface Update {
+    protected interface Update extends AutoCloseable {
         /** The step direction from the gradient of the attack objective (already oriented to ascend it). */
         NDArray direction(NDArray ascentGradient);
+
+        /** Keeps only the given rows of any per-sample state, as decided samples leave the loop. */
+        default void keep(NDArray rows) {}
+
+        @Override
+        default void close() {}
     }
 
     /** A fresh update rule for one restart; state it keeps across steps must live in {@code owner}. */
@@ -76,14 +82,18 @@ public abstract class IterativeAttack implements Attack {
     }
 
     @Override
-    public List<Adversarial> run(Classifier model, Batch batch, List<Double> epsilons) {
+    public List<Adversarial> run(Classifier model, Batch batch, List<Double> epsilons, Sweep sweep) {
         Attack.checkEpsilons(name, epsilons);
         Goal goal = new Goal(batch.labels(), Attack.targets(target, model, batch));
-        List<Adversarial> out = new ArrayList<>(epsilons.size());
-        for (double eps : epsilons) {
-            out.add(eps == 0 ? unchanged(model, batch, goal) : attack(model, batch, goal, eps));
-        }
-        return out;
+        return EpsilonSweep.run(batch, epsilons, sweep.skipDecided(), (rows, eps) -> {
+            Batch sub = batch.select(rows);
+            Goal subGoal = goal.select(rows);
+            Adversarial adv = eps == 0 ? unchanged(model, sub, subGoal) : attack(model, sub, subGoal, eps, sweep.earlyStop());
+            if (sub != batch) {
+                sub.images().close();
+            }
+            return adv;
+        });
     }
 
     private Adversarial unchanged(Classifier model, Batch batch, Goal goal) {
@@ -91,18 +101,22 @@ public abstract class IterativeAttack implements Attack {
         return Adversarial.of(0, x, model.predict(x), goal.labels(), goal.targets());
     }
 
-    private Adversarial attack(Classifier model, Batch batch, Goal goal, double eps) {
-        FirstSuccess kept = new FirstSuccess(batch.size());
-        NDArray last = null;
+    /** All restarts at one epsilon; with earlyStop a restart only runs on the samples still open. */
+    private Adversarial attack(Classifier model, Batch batch, Goal goal, double eps, boolean earlyStop) {
+        BestIterates best = new BestIterates(batch.size(), (int) (batch.images().size() / batch.size()));
         for (int r = 0; r < restarts; r++) {
-            if (last != null) {
-                last.close();
+            int[] rows = earlyStop ? best.open() : EpsilonSweep.allRows(batch.size());
+            if (rows.length == 0) {
+                break;
             }
-            last = iterate(model, batch, goal, eps, r, kept);
-            kept.offer(last, goal.success(model.predict(last)), batch.images().getManager());
+            Batch sub = batch.select(rows);
+            runRestart(model, sub, goal.select(rows), eps, r, rows, best, earlyStop);
+            if (sub != batch) {
+                sub.images().close();
+            }
         }
-        NDArray result = kept.result(last);
-        return Adversarial.of(eps, result, model.predict(result), goal.labels(), goal.targets());
+        NDArray images = batch.images().getManager().create(best.pixels(), batch.images().getShape());
+        return Adversarial.of(eps, images, best.predicted(), goal.labels(), goal.targets());
     }
 
     /**
@@ -111,36 +125,102 @@ public abstract class IterativeAttack implements Attack {
      * random stream is {@code restart}, so a trainer can draw fresh starts every epoch.
      */
     public NDArray craft(Classifier model, Batch batch, double eps, int restart) {
-        return iterate(model, batch, new Goal(batch.labels(), null), eps, restart, null);
-    }
-
-    /** steps x (gradient, step, projection) from the start of restart r; offers each iterate to kept. */
-    private NDArray iterate(Classifier model, Batch batch, Goal goal, double eps, int restart, FirstSuccess kept) {
         NDArray x = batch.images();
         NDManager outer = x.getManager();
         float alpha = (float) stepSize.at(eps);
-        int[] lossLabels = goal.lossLabels();
-        NDArray direction = outer.create(goal.direction(), new Shape(batch.size(), 1, 1, 1));
         NDArray xAdv = start(x, batch, eps, restart);
         Update update = newUpdate(outer);
         for (int t = 0; t < steps; t++) {
             try (NDManager scope = outer.newSubManager()) {
                 xAdv.attach(scope); // the old iterate dies with the scope
-                Classifier.Gradient g = model.gradientAndLogits(xAdv, lossLabels);
-                if (kept != null) {
-                    kept.offer(xAdv, goal.success(Classifier.argMax(g.logits())), outer);
-                }
-                NDArray next = norm.project(xAdv.add(update.direction(g.gradient().mul(direction)).mul(alpha)), x, eps);
+                NDArray next = step(xAdv, x, model.lossGradient(xAdv, batch.labels()), update, alpha, eps);
                 next.attach(outer);
                 xAdv = next;
             }
         }
-        direction.close();
         return xAdv;
     }
 
-    /** A per-sample uniform point of the eps-ball around x, drawn from (seed, sample id, restart). */
-    protected NDArray randomStart(NDArray x, Batch batch, double eps, int restart, long seed) {
+    /** One projected step along the update rule's direction for an ascent gradient. */
+    private NDArray step(NDArray xAdv, NDArray x, NDArray ascentGradient, Update update, float alpha, double eps) {
+        return norm.project(xAdv.add(update.direction(ascentGradient).mul(alpha)), x, eps);
+    }
+
+    /**
+     * One restart on {@code batch} (the rows {@code rows} of the full batch): steps x (gradient,
+     * step, projection), each iterate's success read off the logits of its gradient pass and
+     * offered to {@code best}; the final iterate takes one more forward pass. With earlyStop a
+     * sample leaves the loop at its first success, so it costs no more gradients.
+     */
+    private void runRestart(Classifier model, Batch batch, Goal goal, double eps, int restart, int[] rows,
+                            BestIterates best, boolean earlyStop) {
+        NDManager outer = batch.images().getManager();
+        float alpha = (float) stepSize.at(eps);
+        NDArray x = batch.images().duplicate();
+        NDArray direction = outer.create(goal.direction(), new Shape(batch.size(), 1, 1, 1));
+        NDArray xAdv = start(batch.images(), batch, eps, restart);
+        Update update = newUpdate(outer);
+        for (int t = 0; t <= steps; t++) {
+            try (NDManager scope = outer.newSubManager()) {
+                xAdv.attach(scope); // the old iterate dies with the scope
+                if (t == steps) {
+                    int[] predicted = model.predict(xAdv);
+                    best.offer(xAdv, rows, goal.success(predicted), predicted, true);
+                    break;
+                }
+                Classifier.Gradient g = model.gradientAndLogits(xAdv, goal.lossLabels());
+                g.gradient().attach(scope);
+                g.logits().attach(scope);
+                int[] predicted = Classifier.argMax(g.logits());
+                boolean[] success = goal.success(predicted);
+                best.offer(xAdv, rows, success, predicted, false);
+                NDArray gradient = g.gradient();
+                boolean[] open = not(success);
+                int[] keep = Rows.where(open);
+                if (earlyStop && keep.length < rows.length) {
+                    if (keep.length == 0) {
+                        xAdv = null;
+                        break;
+                    }
+                    // drop the decided samples from every per-sample array the loop carries
+                    NDArray index = scope.create(Rows.toLong(keep));
+                    rows = Rows.pick(rows, keep);
+                    goal = goal.select(keep);
+                    xAdv = xAdv.get(index);
+                    gradient = gradient.get(index);
+                    x = swap(x, x.get(index), outer);
+                    direction = swap(direction, direction.get(index), outer);
+                    update.keep(index);
+                }
+                NDArray next = step(xAdv, x, gradient.mul(direction), update, alpha, eps);
+                next.attach(outer);
+                xAdv = next;
+            }
+        }
+        update.close();
+        x.close();
+        direction.close();
+    }
+
+    private static NDArray swap(NDArray old, NDArray replacement, NDManager owner) {
+        replacement.attach(owner);
+        old.close();
+        return replacement;
+    }
+
+    private static boolean[] not(boolean[] b) {
+        boolean[] out = new boolean[b.length];
+        for (int i = 0; i < b.length; i++) {
+            out[i] = !b[i];
+        }
+        return out;
+    }
+
+    /**
+     * A per-sample uniform point of the eps-ball around x, drawn from (seed, sample id, restart),
+     * clipped to the [0, 1] box unless {@code clipToBox} is false.
+     */
+    protected NDArray randomStart(NDArray x, Batch batch, double eps, int restart, long seed, boolean clipToBox) {
         int n = batch.size();
         int d = (int) (x.size() / n);
         float[] noise = new float[n * d];
@@ -148,65 +228,62 @@ public abstract class IterativeAttack implements Attack {
             norm.fillUnitBall(noise, i * d, d, new SplittableRandom(SampleSeeds.of(seed, batch.sampleIds()[i], restart)));
         }
         try (NDManager scope = x.getManager().newSubManager()) {
-            NDArray start = norm.project(scope.create(noise, x.getShape()).mul((float) eps).add(x), x, eps);
+            NDArray noisy = scope.create(noise, x.getShape()).mul((float) eps).add(x);
+            NDArray start = clipToBox ? norm.project(noisy, x, eps) : noisy;
             start.attach(x.getManager());
             return start;
         }
     }
 
-    /** Keeps, per sample, the first iterate that succeeded. */
-    private static final class FirstSuccess {
+    /**
+     * Per sample of the batch, on the host: the first iterate that succeeded (at any step of any
+     * restart), else the final iterate of the last restart that ran on it, with its prediction.
+     * Copying an iterate to the host costs far less than the gradient pass that produced it.
+     */
+    private static final class BestIterates {
+        private final int d;
+        private final float[] pixels;
+        private final int[] predicted;
         private final boolean[] found;
-        private NDArray kept;
 
-        FirstSuccess(int n) {
-            found = new boolean[n];
+        BestIterates(int n, int d) {
+            this.d = d;
+            this.pixels = new float[n * d];
+            this.predicted = new int[n];
+            this.found = new boolean[n];
         }
 
-        void offer(NDArray iterate, boolean[] success, NDManager owner) {
-            float[] take = new float[found.length];
-            boolean any = false;
-            for (int i = 0; i < found.length; i++) {
-                if (success[i] && !found[i]) {
-                    found[i] = true;
-                    take[i] = 1f;
-                    any = true;
+        /**
+         * Offers an iterate of the given rows. Rows that succeed for the first time are kept; with
+         * {@code last}, rows that never succeeded take this iterate as their result.
+         */
+        void offer(NDArray iterate, int[] rows, boolean[] success, int[] predictedNow, boolean last) {
+            float[] values = null;
+            for (int j = 0; j < rows.length; j++) {
+                int i = rows[j];
+                if (found[i] || !(success[j] || last)) {
+                    continue;
                 }
-            }
-            if (!any) {
-                return;
-            }
-            try (NDManager scope = owner.newSubManager()) {
-                NDArray mask = scope.create(take, new Shape(found.length, 1, 1, 1));
-                // expressions start from scope arrays, so intermediates die with the scope
-                NDArray blended = kept == null ? mask.mul(iterate) : mask.neg().add(1f).mul(kept).add(mask.mul(iterate));
-                blended.attach(owner);
-                if (kept != null) {
-                    kept.close();
+                if (values == null) {
+                    values = iterate.toFloatArray();
                 }
-                kept = blended;
+                System.arraycopy(values, j * d, pixels, i * d, d);
+                predicted[i] = predictedNow[j];
+                found[i] = success[j];
             }
         }
 
-        /** The kept iterate where one succeeded, {@code fallback} elsewhere. */
-        NDArray result(NDArray fallback) {
-            if (kept == null) {
-                return fallback;
-            }
-            float[] keep = new float[found.length];
-            for (int i = 0; i < found.length; i++) {
-                keep[i] = found[i] ? 1f : 0f;
-            }
-            NDManager owner = fallback.getManager();
-            NDArray result;
-            try (NDManager scope = owner.newSubManager()) {
-                NDArray mask = scope.create(keep, new Shape(found.length, 1, 1, 1));
-                result = mask.mul(kept).add(mask.neg().add(1f).mul(fallback));
-                result.attach(owner);
-            }
-            kept.close();
-            fallback.close();
-            return result;
+        /** Rows no iterate has fooled yet. */
+        int[] open() {
+            return Rows.where(not(found));
+        }
+
+        float[] pixels() {
+            return pixels;
+        }
+
+        int[] predicted() {
+            return predicted;
         }
     }
 }

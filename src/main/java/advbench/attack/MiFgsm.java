@@ -38,6 +38,23 @@ public final class MiFgsm extends IterativeAttack {
                 velocity = next;
                 return step;
             }
+
+            @Override
+            public void keep(NDArray rows) {
+                if (velocity != null) {
+                    NDArray kept = velocity.get(rows);
+                    kept.attach(owner);
+                    velocity.close();
+                    velocity = kept;
+                }
+            }
+
+            @Override
+            public void close() {
+                if (velocity != null) {
+                    velocity.close();
+                }
+            }
         };
     }
 }

@@ -2,6 +2,7 @@ package advbench.cli;
 
 import advbench.RunLog;
 import advbench.experiment.ExperimentRunner;
+import advbench.experiment.EvaluationSpec;
 import advbench.experiment.ExperimentSpec;
 import advbench.model.Engines;
 import java.nio.file.Path;
@@ -19,9 +20,13 @@ final class RunOptions {
             description = "where run folders are created (default: ${DEFAULT-VALUE})")
     Path resultsDir;
 
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
-            description = "intra-op threads for PyTorch (default: all cores)")
-    int threads;
+    @Option(names = "--threads", paramLabel = "N",
+            description = "intra-op threads for PyTorch, 0 for all cores (default: the file's evaluation.threads, else all cores)")
+    Integer threads;
+
+    @Option(names = "--batch-size", paramLabel = "N",
+            description = "images per attack batch (default: the file's evaluation.batch_size, else 500)")
+    Integer batchSize;
 
     @Option(names = "--retrain", description = "train even if the model cache holds weights for this experiment")
     boolean retrain;
@@ -31,12 +36,27 @@ final class RunOptions {
 
     /** Runs a loaded experiment with these options; progress and log lines go to stderr. */
     ExperimentRunner.Result run(CommandLine command, ExperimentSpec spec, Path experiment) {
-        if (threads < 0) {
+        ExperimentSpec effective = effective(command, spec);
+        return new ExperimentRunner(new RunLog(System.err)).run(effective, experiment, options(effective, experiment));
+    }
+
+    /** The experiment with the command line's evaluation settings applied, and the engine set up for it. */
+    ExperimentSpec effective(CommandLine command, ExperimentSpec spec) {
+        if (threads != null && threads < 0) {
             throw new CommandLine.ParameterException(command, "--threads must be 0 (all cores) or a positive number, got " + threads);
         }
-        Engines.configure(threads);
-        ExperimentRunner.Options options = new ExperimentRunner.Options(resultsDir, dataDir,
-                experiment.toAbsolutePath().getParent(), System.getenv(), threads, retrain);
-        return new ExperimentRunner(new RunLog(System.err)).run(spec, experiment, options);
+        if (batchSize != null && batchSize < 1) {
+            throw new CommandLine.ParameterException(command, "--batch-size must be at least 1, got " + batchSize);
+        }
+        EvaluationSpec file = spec.evaluation();
+        EvaluationSpec evaluation = new EvaluationSpec(batchSize != null ? batchSize : file.batchSize(),
+                threads != null ? threads : file.threads(), file.skipDecided(), file.earlyStop());
+        Engines.configure(evaluation.threads());
+        return spec.withEvaluation(evaluation);
+    }
+
+    ExperimentRunner.Options options(ExperimentSpec effective, Path experiment) {
+        return new ExperimentRunner.Options(resultsDir, dataDir, experiment.toAbsolutePath().getParent(), System.getenv(),
+                effective.evaluation().threads(), retrain);
     }
 }

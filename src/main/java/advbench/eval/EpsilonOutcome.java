@@ -3,6 +3,13 @@ package advbench.eval;
 /**
  * Per-sample results of one attack at one epsilon, aligned with the test set: the predicted
  * class, the target of a targeted attack (null when untargeted), and the size of the
- * perturbation actually applied, in L-infinity and L2.
+ * perturbation actually applied, in L-infinity and L2. With the sweep's skipDecided, a sample
+ * fooled at a smaller epsilon carries that perturbation (and its size) over; {@code attacked}
+ * counts the samples actually attacked at this epsilon.
  */
-public record EpsilonOutcome(double epsilon, int[] predicted, int[] targets, float[] linf, float[] l2) {}
+public record EpsilonOutcome(double epsilon, int[] predicted, int[] targets, float[] linf, float[] l2, int[] attacked) {
+
+    public int attackedCount() {
+        return attacked[0];
+    }
+}

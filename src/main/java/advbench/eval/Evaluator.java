@@ -4,6 +4,7 @@ import advbench.Progress;
 import advbench.RunLog;
 import advbench.attack.Adversarial;
 import advbench.attack.Batch;
+import advbench.attack.Sweep;
 import advbench.data.LabeledImages;
 import advbench.model.Classifier;
 import advbench.model.ImageBatch;
@@ -19,10 +20,12 @@ import java.util.List;
  */
 public final class Evaluator {
     private final int batchSize;
+    private final Sweep sweep;
     private final RunLog log;
 
-    public Evaluator(int batchSize, RunLog log) {
+    public Evaluator(int batchSize, Sweep sweep, RunLog log) {
         this.batchSize = batchSize;
+        this.sweep = sweep;
         this.log = log;
     }
 
@@ -35,18 +38,19 @@ public final class Evaluator {
             List<EpsilonOutcome> perEps = new ArrayList<>();
             boolean targeted = planned.attack().target() != null;
             for (double eps : planned.epsilons()) {
-                perEps.add(new EpsilonOutcome(eps, new int[n], targeted ? new int[n] : null, new float[n], new float[n]));
+                perEps.add(new EpsilonOutcome(eps, new int[n], targeted ? new int[n] : null, new float[n], new float[n], new int[1]));
             }
             long start = System.nanoTime();
             try (Progress bar = log.progress(planned.attack().name(), n, "img")) {
                 for (int from = 0; from < n; from += batchSize) {
                     int to = Math.min(n, from + batchSize);
-                    attackBatch(model, test, from, to, planned, perEps);
+                    attackBatch(model, test, from, to, planned, perEps, sweep);
                     bar.advance(to - from);
                 }
             }
-            log.info(String.format("%s: %d epsilons x %d samples in %.1f s", planned.attack().name(),
-                    planned.epsilons().size(), n, (System.nanoTime() - start) / 1e9));
+            log.info(String.format("%s: %d epsilons x %d samples in %.1f s; samples attacked per epsilon: %s",
+                    planned.attack().name(), planned.epsilons().size(), n, (System.nanoTime() - start) / 1e9,
+                    perEps.stream().map(e -> String.valueOf(e.attackedCount())).toList()));
             var a = planned.attack();
             outcomes.add(new AttackOutcome(a.name(), a.norm(), a.iterative(),
                     a.target() == null ? null : a.target().describe(), List.copyOf(perEps)));
@@ -55,11 +59,11 @@ public final class Evaluator {
     }
 
     private static void attackBatch(Classifier model, LabeledImages test, int from, int to, PlannedAttack planned,
-                                    List<EpsilonOutcome> perEps) {
+                                    List<EpsilonOutcome> perEps, Sweep sweep) {
         try (NDManager scope = model.manager().newSubManager()) {
             NDArray x = ImageBatch.of(scope, test, from, to);
             Batch batch = new Batch(x, test.labelRange(from, to), range(from, to));
-            List<Adversarial> results = planned.attack().run(model, batch, planned.epsilons());
+            List<Adversarial> results = planned.attack().run(model, batch, planned.epsilons(), sweep);
             for (int e = 0; e < results.size(); e++) {
                 Adversarial adv = results.get(e);
                 EpsilonOutcome out = perEps.get(e);
@@ -67,6 +71,7 @@ public final class Evaluator {
                 float[] linf = delta.abs().max(new int[] {1}).toFloatArray();
                 float[] l2 = delta.square().sum(new int[] {1}).sqrt().toFloatArray();
                 System.arraycopy(adv.predicted(), 0, out.predicted(), from, adv.predicted().length);
+                out.attacked()[0] += adv.attacked();
                 if (out.targets() != null) {
                     System.arraycopy(adv.targets(), 0, out.targets(), from, adv.targets().length);
                 }
@@ -103,7 +108,7 @@ public final class Evaluator {
         return new int[] {zero, nan};
     }
 
-    static int[] range(int from, int to) {
+    public static int[] range(int from, int to) {
         int[] ids = new int[to - from];
         for (int i = 0; i < ids.length; i++) {
             ids[i] = from + i;

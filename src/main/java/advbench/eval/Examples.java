@@ -2,6 +2,7 @@ package advbench.eval;
 
 import advbench.attack.Adversarial;
 import advbench.attack.Batch;
+import advbench.attack.Sweep;
 import advbench.data.LabeledImages;
 import advbench.model.Classifier;
 import advbench.model.ImageBatch;
@@ -20,11 +21,11 @@ public record Examples(LabeledImages samples, List<Row> rows) {
     public record Row(String attack, double epsilon, float[] pixels, int[] predicted) {}
 
     /**
-     * Attacks the first {@code count} test samples again. Every attack gives a sample the same
-     * result alone as in a batch (random starts are drawn per sample), so the grid shows exactly
-     * what the sweep measured.
+     * Attacks the first {@code count} test samples again, with the sweep's shortcuts. Every attack
+     * gives a sample the same result alone as in a batch (random starts are drawn per sample), so
+     * the grid shows exactly what the sweep measured.
      */
-    public static Examples collect(Classifier model, LabeledImages test, int count, List<PlannedAttack> attacks) {
+    public static Examples collect(Classifier model, LabeledImages test, int count, List<PlannedAttack> attacks, Sweep sweep) {
         int n = Math.min(count, test.count());
         LabeledImages samples = test.select(Evaluator.range(0, n));
         List<Row> rows = new ArrayList<>();
@@ -32,7 +33,7 @@ public record Examples(LabeledImages samples, List<Row> rows) {
             try (NDManager scope = model.manager().newSubManager()) {
                 NDArray x = ImageBatch.of(scope, samples);
                 Batch batch = new Batch(x, samples.labels(), Evaluator.range(0, n));
-                for (Adversarial adv : planned.attack().run(model, batch, planned.epsilons())) {
+                for (Adversarial adv : planned.attack().run(model, batch, planned.epsilons(), sweep)) {
                     rows.add(new Row(planned.attack().name(), adv.epsilon(), adv.images().toFloatArray(), adv.predicted()));
                 }
             }

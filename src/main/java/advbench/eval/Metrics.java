@@ -25,15 +25,20 @@ public record Metrics(int testSamples, Clean clean, List<AttackCurve> attacks, L
      * @param successRate fooled samples among those classified correctly when clean
      * @param targetedSuccessRate for a targeted attack, the share of attacked samples (those with a
      *     target other than their label) now predicted as their target; null otherwise
+     * @param meanLinf mean perturbation size over all samples, counting a sample carried over from a
+     *     smaller epsilon (sweep shortcut skip_decided) with the perturbation that fooled it there
+     * @param attacked samples actually attacked at this epsilon: all of them, unless skip_decided
+     *     left out those a smaller epsilon had already fooled
      * @param perClassAccuracy accuracy under attack for each true class
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Point(double epsilon, double accuracy, double successRate, Double targetedSuccessRate,
-                        double meanLinf, double maxLinf, double meanL2, double[] perClassAccuracy) {}
+                        double meanLinf, double maxLinf, double meanL2, int attacked, double[] perClassAccuracy) {}
 
     /**
      * Per norm and epsilon, the share of samples classified correctly when clean and under every
-     * attack of that norm run at that epsilon (per sample, not the minimum of the accuracies).
+     * attack of that norm run at that epsilon or any smaller one (a perturbation admissible at a
+     * smaller epsilon is admissible here); per sample, not the minimum of the accuracies.
      */
     public record WorstCase(String norm, List<WorstPoint> points) {}
 

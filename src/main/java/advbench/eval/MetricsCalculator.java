@@ -86,10 +86,14 @@ public final class MetricsCalculator {
             perClass[c] = ratio(classCorrect[c], classCount[c]);
         }
         return new Metrics.Point(e.epsilon(), ratio(correct, n), ratio(fooled, cleanCorrect),
-                e.targets() == null ? null : ratio(hitTarget, targeted), sumLinf / n, maxLinf, sumL2 / n, perClass);
+                e.targets() == null ? null : ratio(hitTarget, targeted), sumLinf / n, maxLinf, sumL2 / n, e.attackedCount(), perClass);
     }
 
-    /** Per norm, every epsilon any attack of that norm was run at. */
+    /**
+     * Per norm, every epsilon any attack of that norm was run at; a sample fooled at a smaller
+     * epsilon counts as fooled at every larger one, so the figure does not depend on whether the
+     * sweep skipped decided samples.
+     */
     static List<Metrics.WorstCase> worstCase(Evaluation ev) {
         int[] labels = ev.labels();
         List<Metrics.WorstCase> result = new ArrayList<>();
@@ -110,6 +114,15 @@ public final class MetricsCalculator {
             }
             if (robust.isEmpty()) {
                 continue;
+            }
+            boolean[] smaller = null; // the map iterates in increasing epsilon
+            for (boolean[] r : robust.values()) {
+                if (smaller != null) {
+                    for (int i = 0; i < r.length; i++) {
+                        r[i] &= smaller[i];
+                    }
+                }
+                smaller = r;
             }
             List<Metrics.WorstPoint> points = new ArrayList<>();
             robust.forEach((eps, r) -> points.add(new Metrics.WorstPoint(eps, ratio(count(r), r.length), List.copyOf(names.get(eps)))));

@@ -91,6 +91,9 @@ public final class ExperimentLoader {
             message = spec.getMessage();
         } else if (e instanceof UnrecognizedPropertyException u) {
             message = "unknown field '" + u.getPropertyName() + "'; expected one of " + names(u.getKnownPropertyIds());
+            if (u.getPropertyName().equals("eval_batch_size")) {
+                message = "'eval_batch_size' has moved to evaluation.batch_size";
+            }
         } else if (e instanceof InvalidTypeIdException t) {
             message = t.getTypeId() == null ? "missing 'type'" : "unknown attack type '" + t.getTypeId() + "'";
             message += "; expected one of " + attackTypes();

@@ -3,6 +3,7 @@ package advbench.experiment;
 import advbench.RunLog;
 import advbench.attack.Norm;
 import advbench.attack.Pgd;
+import advbench.attack.Sweep;
 import advbench.data.DataLocator;
 import advbench.data.Dataset;
 import advbench.data.Downloader;
@@ -146,9 +147,10 @@ public final class ExperimentRunner {
     private Metrics evaluate(String label, Classifier model, Dataset data, List<PlannedAttack> attacks, ExperimentSpec spec,
                              RunFolder folder, String gridFile) {
         log.info("evaluating " + label);
-        Evaluation evaluation = new Evaluator(spec.outputs().evalBatchSize(), log).evaluate(model, data.test(), attacks);
+        Sweep sweep = spec.evaluation().sweep();
+        Evaluation evaluation = new Evaluator(spec.evaluation().batchSize(), sweep, log).evaluate(model, data.test(), attacks);
         Metrics metrics = MetricsCalculator.compute(evaluation);
-        ExampleGrid.write(folder, gridFile, Examples.collect(model, data.test(), spec.outputs().gridSamples(), attacks));
+        ExampleGrid.write(folder, gridFile, Examples.collect(model, data.test(), spec.outputs().gridSamples(), attacks, sweep));
         logSummary(label, metrics);
         return metrics;
     }
@@ -176,7 +178,8 @@ public final class ExperimentRunner {
                     split[0].count(), split[1].count()));
             Objective objective = d.method().equals("trades")
                     ? Objective.trades(d.steps(), d.step().at(d.epsilon()), d.epsilon(), d.beta(), spec.seed())
-                    : Objective.adversarial(new Pgd(d.method(), Norm.LINF, d.steps(), d.step(), 1, true, spec.seed(), null), d.epsilon());
+                    : Objective.adversarial(new Pgd(d.method(), Norm.LINF, d.steps(), d.step(), 1,
+                            d.method().equals("fgsm-rs") ? Pgd.Start.RANDOM_UNCLIPPED : Pgd.Start.RANDOM, spec.seed(), null), d.epsilon());
             OverfitMonitor monitor = split[1].count() == 0 ? null : new OverfitMonitor(split[1], d.epsilon(), spec.seed(), log);
             return new ModelTrainer(TrainingPlan.of(spec.model(), d), objective, monitor, log);
         }, split[0], split[1]);
@@ -210,7 +213,8 @@ public final class ExperimentRunner {
                 m.gradientCheck(), m.warnings());
     }
 
-    private Dataset loadData(ExperimentSpec spec, Options options) {
+    /** The experiment's data set, found the way a run finds it (option, file, $BENCH_DATA, cache, download). */
+    public Dataset loadData(ExperimentSpec spec, Options options) {
         DatasetSpec ds = spec.dataset();
         IdxFiles files;
         if (ds.files() != null) {

@@ -14,9 +14,10 @@ import java.util.Set;
  * @param defence optional adversarial retraining, evaluated beside the baseline
  * @param epsilons L-infinity radii in [0, 1] (pixel scale) for every attack without its own list;
  *     0 is the clean accuracy
+ * @param evaluation attack batch size, threads and the sweep's shortcuts
  */
 public record ExperimentSpec(String name, Integer seed, DatasetSpec dataset, ModelSpec model, DefenceSpec defence,
-                             List<AttackSpec> attacks, List<Double> epsilons, OutputSpec outputs) {
+                             List<AttackSpec> attacks, List<Double> epsilons, EvaluationSpec evaluation, OutputSpec outputs) {
 
     public ExperimentSpec {
         SpecException.require(name, "name");
@@ -45,6 +46,7 @@ public record ExperimentSpec(String name, Integer seed, DatasetSpec dataset, Mod
             }
         }
         epsilons = AttackParams.epsilons(epsilons, Norm.LINF, "epsilons");
+        evaluation = evaluation == null ? EvaluationSpec.DEFAULT : evaluation;
         outputs = outputs == null ? OutputSpec.DEFAULT : outputs;
     }
 
@@ -53,4 +55,8 @@ public record ExperimentSpec(String name, Integer seed, DatasetSpec dataset, Mod
         return attack.epsilons() != null ? attack.epsilons() : epsilons;
     }
 
+    /** This experiment with other evaluation settings (the command line overrides the file's). */
+    public ExperimentSpec withEvaluation(EvaluationSpec evaluation) {
+        return new ExperimentSpec(name, seed, dataset, model, defence, attacks, epsilons, evaluation, outputs);
+    }
 }

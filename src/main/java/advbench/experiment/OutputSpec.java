@@ -5,16 +5,14 @@ package advbench.experiment;
  *
  * @param gridSamples how many test samples (the first of the test set) form the columns of the
  *     adversarial example grid
- * @param evalBatchSize batch size for evaluation and attacks
  */
-public record OutputSpec(Integer gridSamples, Integer evalBatchSize) {
-    public static final OutputSpec DEFAULT = new OutputSpec(null, null);
+public record OutputSpec(Integer gridSamples) {
+    public static final OutputSpec DEFAULT = new OutputSpec(null);
 
     public OutputSpec {
         gridSamples = SpecException.atLeast(gridSamples == null ? 10 : gridSamples, 1, "grid_samples");
         if (gridSamples > 50) {
             throw new SpecException("grid_samples", "must be at most 50, got " + gridSamples);
         }
-        evalBatchSize = SpecException.atLeast(evalBatchSize == null ? 500 : evalBatchSize, 1, "eval_batch_size");
     }
 }

@@ -15,7 +15,7 @@ public final class MetricsWriter {
 
     /** The baseline's rows, then the defended model's (if any), told apart by the model column. */
     public static void writeCsv(RunFolder folder, Metrics baseline, String defendedLabel, Metrics defended) {
-        StringBuilder sb = new StringBuilder("model,attack,norm,epsilon,accuracy,success_rate,targeted_success_rate,mean_linf,max_linf,mean_l2");
+        StringBuilder sb = new StringBuilder("model,attack,norm,epsilon,accuracy,success_rate,targeted_success_rate,mean_linf,max_linf,mean_l2,attacked");
         for (int c = 0; c < 10; c++) {
             sb.append(",accuracy_class_").append(c);
         }
@@ -29,7 +29,7 @@ public final class MetricsWriter {
 
     private static void rows(StringBuilder sb, String model, Metrics m) {
         double[] cleanPerClass = m.clean().perClass().stream().mapToDouble(Metrics.ClassScores::recall).toArray();
-        row(sb, model, "clean", "", new Metrics.Point(0, m.clean().accuracy(), 0, null, 0, 0, 0, cleanPerClass));
+        row(sb, model, "clean", "", new Metrics.Point(0, m.clean().accuracy(), 0, null, 0, 0, 0, m.testSamples(), cleanPerClass));
         for (Metrics.AttackCurve curve : m.attacks()) {
             for (Metrics.Point p : curve.points()) {
                 row(sb, model, curve.attack(), curve.norm(), p);
@@ -39,7 +39,7 @@ public final class MetricsWriter {
         for (Metrics.WorstCase w : m.worstCase()) {
             for (Metrics.WorstPoint p : w.points()) {
                 sb.append(model).append(",worst case,").append(w.norm()).append(',').append(number(p.epsilon())).append(',')
-                        .append(number(p.accuracy())).append(",".repeat(5 + 10)).append('\n');
+                        .append(number(p.accuracy())).append(",".repeat(6 + 10)).append('\n');
             }
         }
     }
@@ -52,6 +52,7 @@ public final class MetricsWriter {
         for (double v : new double[] {p.meanLinf(), p.maxLinf(), p.meanL2()}) {
             sb.append(',').append(number(v));
         }
+        sb.append(',').append(p.attacked());
         for (double v : p.perClassAccuracy()) {
             sb.append(',').append(number(v));
         }

@@ -5,6 +5,7 @@ import advbench.attack.Adversarial;
 import advbench.attack.Batch;
 import advbench.attack.Norm;
 import advbench.attack.Pgd;
+import advbench.attack.Sweep;
 import advbench.attack.StepSize;
 import advbench.data.LabeledImages;
 import advbench.model.Classifier;
@@ -55,7 +56,7 @@ public final class OverfitMonitor {
             try (NDManager scope = model.manager().newSubManager()) {
                 Batch batch = new Batch(ImageBatch.of(scope, holdout, from, to), holdout.labelRange(from, to),
                         IntStream.range(from, to).toArray());
-                Adversarial adv = pgd.run(model, batch, List.of(eps)).get(0);
+                Adversarial adv = pgd.run(model, batch, List.of(eps), Sweep.FAST).get(0); // the same robust accuracy, fewer gradients
                 for (boolean s : adv.success()) {
                     correct += s ? 0 : 1;
                 }

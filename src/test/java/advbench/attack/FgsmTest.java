@@ -49,6 +49,40 @@ class FgsmTest {
         return r;
     }
 
+    /**
+     * The sweep shortcut, with epsilons given out of order: a sample is fooled at eps exactly when
+     * the exhaustive sweep fooled it there or at a smaller epsilon; samples still open get the
+     * exhaustive sweep's image, and only they are attacked.
+     */
+    @Test
+    void skipDecidedCarriesEarlierSuccessesOverInAnyEpsilonOrder() {
+        List<Double> eps = List.of(0.3, 0.0, 0.15, 0.05);
+        List<Adversarial> full = fgsm.run(model, batch, eps, Sweep.EXHAUSTIVE);
+        List<Adversarial> fast = fgsm.run(model, batch, eps, Sweep.FAST);
+        int n = batch.size();
+        int d = images.pixelsPerImage();
+        boolean[] fooled = new boolean[n];
+        int open = n;
+        for (int e : new int[] {1, 3, 2, 0}) { // increasing epsilon
+            assertEquals(eps.get(e), fast.get(e).epsilon());
+            assertEquals(open, fast.get(e).attacked(), "attacked at eps " + eps.get(e));
+            float[] a = full.get(e).images().toFloatArray();
+            float[] b = fast.get(e).images().toFloatArray();
+            for (int i = 0; i < n; i++) {
+                if (!fooled[i]) {
+                    assertArrayEquals(java.util.Arrays.copyOfRange(a, i * d, (i + 1) * d),
+                            java.util.Arrays.copyOfRange(b, i * d, (i + 1) * d), 0f, "open sample " + i);
+                }
+                fooled[i] |= full.get(e).success()[i];
+                assertEquals(fooled[i], fast.get(e).success()[i], "eps " + eps.get(e) + " sample " + i);
+            }
+            open = 0;
+            for (boolean f : fooled) {
+                open += f ? 0 : 1;
+            }
+        }
+    }
+
     @Test
     void staysInTheEpsilonBallAndTheBox() {
         float[] x = batch.images().toFloatArray();

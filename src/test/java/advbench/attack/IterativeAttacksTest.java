@@ -13,6 +13,7 @@ import advbench.model.ImageBatch;
 import ai.djl.ndarray.NDManager;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -65,25 +66,62 @@ class IterativeAttacksTest {
     @ParameterizedTest
     @MethodSource("attacks")
     void staysInItsNormBallAndTheBoxAndLeavesTheInputAlone(Attack attack) {
-        float[] x = batch.images().toFloatArray();
-        List<Adversarial> out = attack.run(model, batch, epsilons(attack));
-        assertArrayEquals(x, out.get(0).images().toFloatArray(), 0f, "eps 0 is the identity");
-        assertArrayEquals(x, batch.images().toFloatArray(), 0f, "the input is never modified");
-        int d = images.pixelsPerImage();
-        for (Adversarial adv : out) {
-            float[] a = adv.images().toFloatArray();
-            for (int i = 0; i < N; i++) {
-                double linf = 0;
-                double l2 = 0;
-                for (int k = i * d; k < (i + 1) * d; k++) {
-                    assertTrue(a[k] >= 0f && a[k] <= 1f, "pixel out of [0, 1]");
-                    double delta = a[k] - x[k];
-                    linf = Math.max(linf, Math.abs(delta));
-                    l2 += delta * delta;
+        for (Sweep sweep : List.of(Sweep.EXHAUSTIVE, Sweep.FAST)) {
+            float[] x = batch.images().toFloatArray();
+            List<Adversarial> out = attack.run(model, batch, epsilons(attack), sweep);
+            assertArrayEquals(x, out.get(0).images().toFloatArray(), 0f, "eps 0 is the identity");
+            assertArrayEquals(x, batch.images().toFloatArray(), 0f, "the input is never modified");
+            int d = images.pixelsPerImage();
+            for (Adversarial adv : out) {
+                float[] a = adv.images().toFloatArray();
+                for (int i = 0; i < N; i++) {
+                    double linf = 0;
+                    double l2 = 0;
+                    for (int k = i * d; k < (i + 1) * d; k++) {
+                        assertTrue(a[k] >= 0f && a[k] <= 1f, "pixel out of [0, 1]");
+                        double delta = a[k] - x[k];
+                        linf = Math.max(linf, Math.abs(delta));
+                        l2 += delta * delta;
+                    }
+                    double size = attack.norm() == Norm.L2 ? Math.sqrt(l2) : linf;
+                    assertTrue(size <= adv.epsilon() + 1e-5, attack.name() + " " + sweep + ": |delta| " + size + " > eps " + adv.epsilon());
                 }
-                double size = attack.norm() == Norm.L2 ? Math.sqrt(l2) : linf;
-                assertTrue(size <= adv.epsilon() + 1e-5, attack.name() + ": |delta| " + size + " > eps " + adv.epsilon());
             }
+        }
+    }
+
+    /** Early stop only saves gradients: every sample ends where the full loop leaves it. */
+    @ParameterizedTest
+    @MethodSource("attacks")
+    void earlyStopChangesNoResult(Attack attack) {
+        List<Adversarial> full = attack.run(model, batch, epsilons(attack), Sweep.EXHAUSTIVE);
+        List<Adversarial> early = attack.run(model, batch, epsilons(attack), new Sweep(false, true));
+        for (int e = 0; e < full.size(); e++) {
+            assertArrayEquals(full.get(e).predicted(), early.get(e).predicted(), attack.name() + " eps " + full.get(e).epsilon());
+            assertArrayEquals(full.get(e).images().toFloatArray(), early.get(e).images().toFloatArray(), 1e-6f, attack.name());
+            assertEquals(N, early.get(e).attacked());
+        }
+    }
+
+    /**
+     * Skipping decided samples: a sample succeeds at eps exactly when the exhaustive sweep fooled
+     * it at eps or any smaller epsilon, and only the samples still open are attacked.
+     */
+    @ParameterizedTest
+    @MethodSource("attacks")
+    void skipDecidedCarriesEarlierSuccessesOver(Attack attack) {
+        List<Double> eps = epsilons(attack);
+        List<Adversarial> full = attack.run(model, batch, eps, Sweep.EXHAUSTIVE);
+        List<Adversarial> fast = attack.run(model, batch, eps, Sweep.FAST);
+        boolean[] fooledSoFar = new boolean[N];
+        int open = N;
+        for (int e = 0; e < eps.size(); e++) {
+            assertEquals(open, fast.get(e).attacked(), attack.name() + ": samples attacked at eps " + eps.get(e));
+            for (int i = 0; i < N; i++) {
+                fooledSoFar[i] |= full.get(e).success()[i];
+                assertEquals(fooledSoFar[i], fast.get(e).success()[i], attack.name() + " eps " + eps.get(e) + " sample " + i);
+            }
+            open = N - (int) IntStream.range(0, N).filter(i -> fooledSoFar[i]).count();
         }
     }
 
@@ -99,6 +137,35 @@ class IterativeAttacksTest {
         Batch small = new Batch(ImageBatch.of(scope, part), part.labels(), range(10, 20));
         float[] alone = attack.run(model, small, List.of(eps)).get(0).images().toFloatArray();
         assertArrayEquals(Arrays.copyOfRange(first, 10 * d, 20 * d), alone, 1e-6f, attack.name());
+    }
+
+    /**
+     * FGSM-RS training (Wong et al.'s MNIST code) takes its gradient at x + uniform noise without
+     * clipping to [0, 1]; evaluation PGD clips its start. Only the step's result is projected.
+     */
+    @Test
+    void fastTrainingStartsOutsideTheBoxButCraftsInsideIt() {
+        double eps = 0.3;
+        float[] x = batch.images().toFloatArray();
+        Pgd evaluation = new Pgd("PGD", Norm.LINF, 1, StepSize.relative(1.25), 1, Pgd.Start.RANDOM, 5, null);
+        Pgd training = new Pgd("fgsm-rs", Norm.LINF, 1, StepSize.relative(1.25), 1, Pgd.Start.RANDOM_UNCLIPPED, 5, null);
+        float[] clipped = evaluation.start(batch.images(), batch, eps, 0).toFloatArray();
+        float[] unclipped = training.start(batch.images(), batch, eps, 0).toFloatArray();
+        int below = 0;
+        for (int k = 0; k < x.length; k++) {
+            assertTrue(clipped[k] >= 0f && clipped[k] <= 1f);
+            assertTrue(Math.abs(unclipped[k] - x[k]) <= eps + 1e-6);
+            below += unclipped[k] < 0f ? 1 : 0;
+            if (unclipped[k] >= 0f && unclipped[k] <= 1f) {
+                assertEquals(unclipped[k], clipped[k], 1e-6f, "the same noise where no clipping applies");
+            }
+        }
+        // MNIST is mostly black background: about half its noise points below 0
+        assertTrue(below > x.length / 4, "pixels below 0: " + below + " of " + x.length);
+        float[] crafted = training.craft(model, batch, eps, 0).toFloatArray();
+        for (int k = 0; k < x.length; k++) {
+            assertTrue(crafted[k] >= 0f && crafted[k] <= 1f && Math.abs(crafted[k] - x[k]) <= eps + 1e-6);
+        }
     }
 
     @Test

@@ -34,7 +34,7 @@ class MetricsCalculatorTest {
     @Test
     void attackPointCountsSuccessAmongCleanCorrectOnly() {
         EpsilonOutcome e = new EpsilonOutcome(0.1, ATTACKED, null,
-                new float[] {0.1f, 0.1f, 0.05f, 0.1f, 0.1f, 0f}, new float[] {1, 2, 3, 4, 5, 6});
+                new float[] {0.1f, 0.1f, 0.05f, 0.1f, 0.1f, 0f}, new float[] {1, 2, 3, 4, 5, 6}, new int[] {6});
         Metrics m = MetricsCalculator.compute(new Evaluation(LABELS, CLEAN,
                 List.of(new AttackOutcome("A", Norm.LINF, false, null, List.of(e))), 0, 0));
         Metrics.Point p = m.attacks().get(0).points().get(0);
@@ -50,8 +50,8 @@ class MetricsCalculatorTest {
     @Test
     void warnsWhenTheSingleStepAttackIsFarWeakerThanTheIterativeOne() {
         int[] labels = {0, 1, 2, 3};
-        EpsilonOutcome fgsm = new EpsilonOutcome(0.3, new int[] {0, 1, 2, 3}, null, new float[4], new float[4]);
-        EpsilonOutcome pgd = new EpsilonOutcome(0.3, new int[] {1, 1, 0, 0}, null, new float[4], new float[4]);
+        EpsilonOutcome fgsm = new EpsilonOutcome(0.3, new int[] {0, 1, 2, 3}, null, new float[4], new float[4], new int[] {4});
+        EpsilonOutcome pgd = new EpsilonOutcome(0.3, new int[] {1, 1, 0, 0}, null, new float[4], new float[4], new int[] {4});
         Metrics m = MetricsCalculator.compute(new Evaluation(labels, labels, List.of(
                 new AttackOutcome("FGSM", Norm.LINF, false, null, List.of(fgsm)),
                 new AttackOutcome("PGD-40", Norm.LINF, true, null, List.of(pgd))), 0, 0));
@@ -59,5 +59,19 @@ class MetricsCalculatorTest {
         assertEquals("FGSM leaves 75.0 points more accuracy than PGD-40 at epsilon 0.3: robustness to the single step only, "
                 + "a sign of gradient masking or catastrophic overfitting", m.warnings().get(0));
         assertEquals(0.25, m.worstCase().get(0).points().get(0).accuracy(), 1e-12);
+    }
+
+    /** An undefended model: FGSM 60%, PGD 10% at a moderate epsilon is normal, not masking. */
+    @Test
+    void aLargeGapBelowTheFloorIsNoWarning() {
+        int[] labels = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
+        int[] fgsmPredicted = {0, 1, 2, 3, 4, 5, 0, 0, 0, 0};
+        int[] pgdPredicted = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+        Metrics m = MetricsCalculator.compute(new Evaluation(labels, labels, List.of(
+                new AttackOutcome("FGSM", Norm.LINF, false, null,
+                        List.of(new EpsilonOutcome(0.1, fgsmPredicted, null, new float[10], new float[10], new int[] {10}))),
+                new AttackOutcome("PGD-40", Norm.LINF, true, null,
+                        List.of(new EpsilonOutcome(0.1, pgdPredicted, null, new float[10], new float[10], new int[] {10})))), 0, 0));
+        assertEquals(List.of(), m.warnings());
     }
 }

@@ -44,9 +44,10 @@ class EndToEndTest {
                 target: least-likely
                 epsilons: [0.0, 2.0]
             epsilons: [0.0, 0.1, 0.25]
+            evaluation:
+              batch_size: 128
             outputs:
               grid_samples: 6
-              eval_batch_size: 128
             """;
 
     @TempDir

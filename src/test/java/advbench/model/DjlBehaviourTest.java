@@ -35,6 +35,22 @@ class DjlBehaviourTest {
         assertEquals("2.7.1", Engine.getInstance().getVersion());
     }
 
+    /**
+     * Attacks drop decided samples from a batch by gathering rows with an int64 index array;
+     * pin down that {@code get(NDArray)} gathers along axis 0 (not linear indices) and copies.
+     */
+    @Test
+    void getWithAnIntegerArrayGathersRows() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x = m.arange(0f, 24f).reshape(4, 1, 2, 3);
+            NDArray rows = x.get(m.create(new long[] {3, 1}));
+            assertEquals(new Shape(2, 1, 2, 3), rows.getShape());
+            assertArrayEquals(new float[] {18, 19, 20, 21, 22, 23, 6, 7, 8, 9, 10, 11}, rows.toFloatArray());
+            rows.addi(100f);
+            assertEquals(18f, x.toFloatArray()[18]);
+        }
+    }
+
     @Test
     void gradientsAccumulateAcrossCollectorsOnTheSameArray() {
         try (NDManager m = NDManager.newBaseManager()) {

@@ -1,0 +1,37 @@
+package advbench.attack;
+
+/** Picking rows of per-sample arrays by index, as attacks drop samples they are done with. */
+final class Rows {
+    private Rows() {}
+
+    static int[] pick(int[] values, int[] rows) {
+        int[] out = new int[rows.length];
+        for (int j = 0; j < rows.length; j++) {
+            out[j] = values[rows[j]];
+        }
+        return out;
+    }
+
+    static long[] toLong(int[] rows) {
+        long[] out = new long[rows.length];
+        for (int j = 0; j < rows.length; j++) {
+            out[j] = rows[j];
+        }
+        return out;
+    }
+
+    /** Positions j where {@code keep[j]} is true. */
+    static int[] where(boolean[] keep) {
+        int count = 0;
+        for (boolean k : keep) {
+            count += k ? 1 : 0;
+        }
+        int[] out = new int[count];
+        for (int j = 0, c = 0; j < keep.length; j++) {
+            if (keep[j]) {
+                out[c++] = j;
+            }
+        }
+        return out;
+    }
+}

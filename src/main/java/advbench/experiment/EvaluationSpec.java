@@ -1,0 +1,26 @@
+package advbench.experiment;
+
+import advbench.attack.Sweep;
+
+/**
+ * How attacks are run; none of it changes which samples count as robust.
+ *
+ * @param batchSize images per attack batch
+ * @param threads PyTorch intra-op threads, 0 for all cores (the command line's --threads wins)
+ * @param skipDecided an epsilon sweep does not attack again a sample fooled at a smaller epsilon
+ * @param earlyStop an iterative attack stops updating a sample at its first success
+ */
+public record EvaluationSpec(Integer batchSize, Integer threads, Boolean skipDecided, Boolean earlyStop) {
+    public static final EvaluationSpec DEFAULT = new EvaluationSpec(null, null, null, null);
+
+    public EvaluationSpec {
+        batchSize = SpecException.atLeast(batchSize == null ? 500 : batchSize, 1, "batch_size");
+        threads = SpecException.atLeast(threads == null ? 0 : threads, 0, "threads");
+        skipDecided = skipDecided == null || skipDecided;
+        earlyStop = earlyStop == null || earlyStop;
+    }
+
+    public Sweep sweep() {
+        return new Sweep(skipDecided, earlyStop);
+    }
+}
