@@ -1,0 +1,54 @@
+package advbench.benchmark;
+
+import advbench.experiment.ExperimentSpec;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What {@code bench benchmark} measured, as written to benchmark.json, and its plain-text table.
+ *
+ * @param memoryCurve resident memory over the long sweep, empty unless asked for
+ * @param memoryStartMib resident memory once the sweep is warmed up (after its first tenth)
+ */
+public record BenchmarkReport(String experiment, String runDir, int threads, String cpu, double endToEndSeconds,
+                              List<Benchmark.ArchitectureRates> architectures, double peakResidentMib,
+                              List<ResidentMemory.Sampler.Sample> memoryCurve, Double memoryStartMib, Double memoryEndMib,
+                              Double memoryMaxMib) {
+
+    public static BenchmarkReport of(ExperimentSpec spec, Path runDir, double endToEnd, List<Benchmark.ArchitectureRates> rates,
+                                     List<ResidentMemory.Sampler.Sample> memory) {
+        Double start = null;
+        Double end = null;
+        Double max = null;
+        if (!memory.isEmpty()) {
+            double last = memory.get(memory.size() - 1).seconds();
+            start = memory.stream().filter(s -> s.seconds() >= last / 10).findFirst().orElseThrow().residentMib();
+            end = memory.get(memory.size() - 1).residentMib();
+            max = memory.stream().mapToDouble(ResidentMemory.Sampler.Sample::residentMib).max().orElseThrow();
+        }
+        return new BenchmarkReport(spec.name(), runDir.toString(), spec.evaluation().threads() > 0 ? spec.evaluation().threads()
+                : Runtime.getRuntime().availableProcessors(), advbench.report.Manifest.Machine.current().cpu(), endToEnd,
+                rates, ResidentMemory.peakMiB(), memory, start, end, max);
+    }
+
+    public String table() {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format("bench benchmark: %s end to end in %.1f s (%d threads, %s)%n", experiment, endToEndSeconds, threads, cpu));
+        sb.append(String.format("%n%-58s %8s %10s %8s%n", "phase", "images", "images/s", "cost"));
+        sb.append(String.format("%-58s %8s %10s %8s%n", "", "", "", "(x f+b)"));
+        for (Benchmark.ArchitectureRates a : architectures) {
+            sb.append(a.architecture()).append('\n');
+            for (Benchmark.Rate r : a.rates()) {
+                sb.append(String.format("  %-56s %8d %10.0f %8s%n", r.phase(), r.images(), r.imagesPerSecond(),
+                        Double.isNaN(r.costVsForwardBackward()) ? "-" : String.format("%.2f", r.costVsForwardBackward())));
+            }
+        }
+        sb.append(String.format("%npeak resident memory: %.0f MiB%n", peakResidentMib));
+        if (memoryStartMib != null) {
+            sb.append(String.format("long sweep (PGD-40, 20 epsilons, %d samples of RSS over %.0f s): %.0f MiB after warm-up, %.0f MiB at the end"
+                            + " (%+.1f%%), max %.0f MiB%n", memoryCurve.size(), memoryCurve.get(memoryCurve.size() - 1).seconds(),
+                    memoryStartMib, memoryEndMib, 100 * (memoryEndMib - memoryStartMib) / memoryStartMib, memoryMaxMib));
+        }
+        return sb.toString();
+    }
+}

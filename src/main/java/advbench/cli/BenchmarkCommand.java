@@ -1,0 +1,104 @@
+package advbench.cli;
+
+import advbench.Json;
+import advbench.RunLog;
+import advbench.benchmark.Benchmark;
+import advbench.benchmark.BenchmarkReport;
+import advbench.benchmark.ResidentMemory;
+import advbench.data.Dataset;
+import advbench.data.LabeledImages;
+import advbench.eval.Evaluator;
+import advbench.experiment.ExperimentLoader;
+import advbench.experiment.ExperimentRunner;
+import advbench.experiment.ExperimentSpec;
+import advbench.model.Architectures;
+import advbench.model.Classifier;
+import advbench.report.RunFolder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bench benchmark}: the end-to-end time of an experiment (fgsm.yaml by default), then
+ * throughput of each phase against a bare forward+backward pass, per architecture and on the
+ * experiment's trained model, and peak resident memory; optionally resident memory over a long
+ * PGD sweep. Prints a table and writes it, with a JSON copy, to results/benchmark/RUN-ID/.
+ */
+@Command(name = "benchmark", mixinStandardHelpOptions = true,
+        description = "Measure attack and training throughput against a bare forward+backward pass, and memory.")
+final class BenchmarkCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--experiment", paramLabel = "FILE", defaultValue = "experiments/fgsm.yaml",
+            description = "experiment timed end to end; its trained model is benchmarked too (default: ${DEFAULT-VALUE})")
+    Path experiment;
+
+    @Option(names = "--images", paramLabel = "N", defaultValue = "2000",
+            description = "test images per architecture measurement (default: ${DEFAULT-VALUE})")
+    int images;
+
+    @Option(names = "--memory-sweep", description = "also track resident memory over PGD-40 at 20 epsilons on the test set (long)")
+    boolean memorySweep;
+
+    @Option(names = "--memory-images", paramLabel = "N", defaultValue = "10000",
+            description = "test images for --memory-sweep (default: ${DEFAULT-VALUE})")
+    int memoryImages;
+
+    @Mixin
+    RunOptions run;
+
+    @Override
+    public Integer call() {
+        if (images < 1 || memoryImages < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--images and --memory-images must be at least 1");
+        }
+        RunLog log = new RunLog(System.err);
+        ExperimentSpec loaded = ExperimentLoader.load(experiment);
+        ExperimentSpec effective = run.effective(spec.commandLine(), loaded);
+        ExperimentRunner.Options options = run.options(effective, experiment);
+
+        long start = System.nanoTime();
+        ExperimentRunner.Result result = new ExperimentRunner(log).run(effective, experiment, options);
+        double endToEnd = (System.nanoTime() - start) / 1e9;
+
+        Dataset data = new ExperimentRunner(RunLog.silent()).loadData(effective, options);
+        Benchmark bench = new Benchmark(effective.evaluation().batchSize(), log);
+        LabeledImages test = first(data.test(), images);
+        LabeledImages train = first(data.train(), images);
+        List<Benchmark.ArchitectureRates> rates = new ArrayList<>();
+        for (String name : Architectures.names()) {
+            rates.add(bench.architecture(name, train, test, effective.seed()));
+        }
+        List<ResidentMemory.Sampler.Sample> memory = List.of();
+        try (Classifier model = Classifier.create(effective.model().architecture(), data.test().rows(), data.test().cols())) {
+            model.load(result.runDir());
+            model.setTrainable(false);
+            rates.add(bench.trained(effective.model().architecture() + ", trained by " + effective.name(), model, data.test(), effective.seed()));
+            if (memorySweep) {
+                List<Double> eps = IntStream.rangeClosed(1, 20).mapToObj(i -> i / 100.0).toList();
+                memory = bench.memorySweep(model, first(data.test(), memoryImages), eps, effective.evaluation().sweep(), effective.seed());
+            }
+        }
+        BenchmarkReport report = BenchmarkReport.of(effective, result.runDir(), endToEnd, rates, memory);
+        String table = report.table();
+        System.out.print(table);
+        RunFolder folder = RunFolder.create(run.resultsDir, "benchmark");
+        folder.write("benchmark.txt", out -> out.write(table.getBytes(StandardCharsets.UTF_8)));
+        folder.write("benchmark.json", out -> Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(out, report));
+        log.info("benchmark written to " + folder.dir());
+        return 0;
+    }
+
+    private static LabeledImages first(LabeledImages images, int n) {
+        return images.select(Evaluator.range(0, Math.min(n, images.count())));
+    }
+}

@@ -1,0 +1,62 @@
+package advbench.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import advbench.Json;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * bench benchmark on a tiny experiment: it must run every phase for every architecture and write
+ * a table and a JSON copy whose figures are consistent. Speeds themselves are not asserted (a
+ * slow machine is not a bug); the benchmark command is where they are read.
+ */
+class BenchmarkCommandTest {
+
+    @Test
+    void writesATableAndJsonForEveryArchitectureAndTheTrainedModel(@TempDir Path tmp) throws IOException {
+        Path file = Files.writeString(tmp.resolve("tiny.yaml"), """
+                name: tiny-bench
+                seed: 2
+                dataset: {name: mnist, train_subset: 500, test_subset: 200}
+                model: {architecture: mlp, epochs: 1, batch_size: 32}
+                attacks: [{type: fgsm}]
+                epsilons: [0.0, 0.1]
+                """);
+        BenchCommandTest.Outcome o = new BenchCommandTest().bench("benchmark", "--experiment", file.toString(), "--images", "40",
+                "--batch-size", "20", "--results-dir", tmp.resolve("results").toString());
+        assertEquals(0, o.code(), o.err());
+        assertTrue(o.out().contains("forward+backward (input gradient)"), o.out());
+        assertTrue(o.out().contains("peak resident memory"), o.out());
+
+        List<Path> jsons;
+        try (Stream<Path> files = Files.walk(tmp.resolve("results/benchmark"))) {
+            jsons = files.filter(p -> p.getFileName().toString().equals("benchmark.json")).toList();
+        }
+        assertEquals(1, jsons.size());
+        JsonNode report = Json.MAPPER.readTree(jsons.get(0).toFile());
+        assertEquals(5, report.get("architectures").size(), "four architectures and the trained model");
+        for (JsonNode arch : report.get("architectures")) {
+            for (JsonNode rate : arch.get("rates")) {
+                assertTrue(rate.get("images_per_second").asDouble() > 0, rate.toString());
+            }
+            assertEquals(1.0, arch.get("rates").get(0).get("cost_vs_forward_backward").asDouble(), 1e-9, "the baseline is itself");
+        }
+        assertTrue(report.get("end_to_end_seconds").asDouble() > 0);
+        assertTrue(report.get("peak_resident_mib").asDouble() > 0 || report.get("peak_resident_mib").asDouble() == -1);
+    }
+
+    @Test
+    void aBadImageCountIsAUserError() {
+        BenchCommandTest.Outcome o = new BenchCommandTest().bench("benchmark", "--images", "0");
+        assertEquals(2, o.code());
+        assertTrue(o.err().startsWith("error: --images"), o.err());
+    }
+}
