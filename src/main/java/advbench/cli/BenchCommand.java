@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = BenchCommand.Version.class,
         description = "Adversarial robustness workbench: train, attack, and report from an experiment file.",
-        subcommands = {RunCommand.class, VerifyCommand.class, ReferenceCommand.class, BenchmarkCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, VerifyCommand.class, ReferenceCommand.class, BenchmarkCommand.class,
+                FiguresCommand.class, CommandLine.HelpCommand.class})
 public final class BenchCommand implements Runnable {
     public static final int USER_ERROR = 2;
 

@@ -16,6 +16,7 @@ import advbench.eval.Examples;
 import advbench.eval.Metrics;
 import advbench.eval.MetricsCalculator;
 import advbench.eval.PlannedAttack;
+import advbench.figures.FigureInputs;
 import advbench.model.Classifier;
 import advbench.model.Engines;
 import advbench.model.ModelCache;
@@ -101,9 +102,10 @@ public final class ExperimentRunner {
                 defended.model().save(folder.dir().resolve("defended"));
             }
             t = System.nanoTime();
-            Metrics base = evaluate("baseline", baseline.model(), data, attacks, spec, folder, "adversarial_grid.png");
+            FigureInputs figureInputs = new FigureInputs();
+            Metrics base = evaluate("baseline", baseline.model(), data, attacks, spec, folder, "adversarial_grid.png", figureInputs);
             Metrics def = defended == null ? null
-                    : evaluate(spec.defence().method(), defended.model(), data, attacks, spec, folder, "adversarial_grid_defended.png");
+                    : evaluate(spec.defence().method(), defended.model(), data, attacks, spec, folder, "adversarial_grid_defended.png", figureInputs);
             phases.put("evaluation", seconds(t));
 
             t = System.nanoTime();
@@ -113,6 +115,7 @@ public final class ExperimentRunner {
                     defended == null ? null : defendedSection(spec, data, defended.training(), def));
             MetricsWriter.write(folder, doc);
             MetricsWriter.writeCsv(folder, base, def == null ? null : spec.defence().method(), def);
+            figureInputs.write(folder); // examples.json, predictions.csv: bench figures redraws from them
             for (Norm norm : Norm.values()) {
                 if (base.attacks().stream().anyMatch(c -> c.norm().equals(norm.label()))) {
                     AccuracyPlot.write(folder, AccuracyPlot.fileName(norm), AccuracyPlot.chart(title,
@@ -143,14 +146,19 @@ public final class ExperimentRunner {
         }
     }
 
-    /** Sweeps every attack over the test set, renders the model's grid, and logs a summary. */
+    /**
+     * Sweeps every attack over the test set, renders the model's grid, keeps what bench figures
+     * needs (per-sample predictions, the grid's images), and logs a summary.
+     */
     private Metrics evaluate(String label, Classifier model, Dataset data, List<PlannedAttack> attacks, ExperimentSpec spec,
-                             RunFolder folder, String gridFile) {
+                             RunFolder folder, String gridFile, FigureInputs figureInputs) {
         log.info("evaluating " + label);
         Sweep sweep = spec.evaluation().sweep();
         Evaluation evaluation = new Evaluator(spec.evaluation().batchSize(), sweep, log).evaluate(model, data.test(), attacks);
         Metrics metrics = MetricsCalculator.compute(evaluation);
-        ExampleGrid.write(folder, gridFile, Examples.collect(model, data.test(), spec.outputs().gridSamples(), attacks, sweep));
+        Examples examples = Examples.collect(model, data.test(), spec.outputs().gridSamples(), attacks, sweep);
+        ExampleGrid.write(folder, gridFile, examples);
+        figureInputs.add(label, model, evaluation, examples);
         logSummary(label, metrics);
         return metrics;
     }

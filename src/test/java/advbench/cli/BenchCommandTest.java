@@ -14,13 +14,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Exit codes and one-line errors, through the real command line. */
-class BenchCommandTest {
+public class BenchCommandTest {
     @TempDir
     Path tmp;
 
     public record Outcome(int code, String out, String err) {}
 
-    public Outcome bench(String... args) {
+    public static Outcome bench(String... args) {
         PrintStream oldOut = System.out;
         PrintStream oldErr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
