@@ -67,9 +67,10 @@ class FiguresTest {
               - type: pgd
                 steps: 3
             epsilons: [0.0, 0.1, 0.2, 0.3]
+            evaluation:
+              batch_size: 120
             outputs:
               grid_samples: 5
-              eval_batch_size: 120
             """;
 
     @TempDir
