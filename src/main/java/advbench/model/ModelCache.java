@@ -25,7 +25,7 @@ public final class ModelCache {
      * Part of every key. Bump it whenever a change to training code changes the weights it
      * produces; old entries are then simply never found again.
      */
-    public static final int TRAINING_CODE_VERSION = 3;
+    public static final int TRAINING_CODE_VERSION = 5;
 
     private final Path root;
 
