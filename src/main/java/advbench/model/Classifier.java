@@ -26,7 +26,8 @@ public final class Classifier implements AutoCloseable {
 
     private final String architecture;
     private final Model model;
-    private final ParameterStore parameters;
+    /** Replaced whenever weights are loaded: it holds on to the parameter arrays it first saw. */
+    private ParameterStore parameters;
 
     private Classifier(String architecture, Model model) {
         this.architecture = architecture;
@@ -160,6 +161,33 @@ public final class Classifier implements AutoCloseable {
         } catch (IOException | ai.djl.MalformedModelException e) {
             throw new UncheckedIOException(new IOException("cannot load weights from " + dir, e));
         }
+        parameters = new ParameterStore(model.getNDManager(), false);
+    }
+
+    /** The current weights, in memory (a checkpoint to go back to). */
+    public byte[] snapshot() {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+            model.getBlock().saveParameters(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /**
+     * Puts back weights from {@link #snapshot}. DJL's loadParameters gives every parameter a new
+     * array, but a ParameterStore keeps handing out the arrays it saw first: without a fresh store
+     * the model would go on computing with the old weights while saving the new ones
+     * (DjlBehaviourTest pins this down).
+     */
+    public void restore(byte[] snapshot) {
+        try (java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(snapshot))) {
+            model.getBlock().loadParameters(model.getNDManager(), in);
+        } catch (IOException | ai.djl.MalformedModelException e) {
+            throw new IllegalStateException("cannot restore a weights snapshot", e);
+        }
+        parameters = new ParameterStore(model.getNDManager(), false);
     }
 
     /** Writes {@code model-0000.params} into {@code dir}. */

@@ -11,12 +11,6 @@ import advbench.data.LabeledImages;
 import advbench.model.Classifier;
 import advbench.model.ImageBatch;
 import ai.djl.ndarray.NDManager;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -72,7 +66,7 @@ public final class OverfitMonitor {
         if (acc > best) {
             best = acc;
             bestEpoch = epoch;
-            bestWeights = snapshot(model);
+            bestWeights = model.snapshot();
         }
         return acc;
     }
@@ -80,11 +74,7 @@ public final class OverfitMonitor {
     /** Puts the best epoch's weights back if the last epoch was worse; returns the best epoch. */
     int restoreBest(Classifier model, int lastEpoch) {
         if (bestWeights != null && bestEpoch != lastEpoch) {
-            try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bestWeights))) {
-                model.djlModel().getBlock().loadParameters(model.manager(), in);
-            } catch (IOException | ai.djl.MalformedModelException e) {
-                throw new IllegalStateException("cannot restore the best checkpoint", e);
-            }
+            model.restore(bestWeights);
             log.info(String.format(Locale.ROOT, "keeping the weights of epoch %d (held-out PGD-10 accuracy %.1f%%)", bestEpoch, 100 * best));
         }
         return bestEpoch;
@@ -92,15 +82,5 @@ public final class OverfitMonitor {
 
     public List<String> events() {
         return List.copyOf(events);
-    }
-
-    private static byte[] snapshot(Classifier model) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            model.djlModel().getBlock().saveParameters(out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
     }
 }

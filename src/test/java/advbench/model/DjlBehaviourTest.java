@@ -51,6 +51,43 @@ class DjlBehaviourTest {
         }
     }
 
+    /**
+     * The trap behind a bug where the best-epoch checkpoint was saved but not evaluated: after
+     * Block.loadParameters a ParameterStore created earlier still hands out the old arrays.
+     * Classifier.restore replaces its store, so its logits follow the restored weights.
+     */
+    @Test
+    void restoredWeightsAreTheOnesTheClassifierComputesWith() {
+        Engines.seed(1);
+        try (Classifier c = Classifier.create("mlp", 28, 28); NDManager m = c.manager().newSubManager()) {
+            c.setTrainable(false);
+            NDArray x = m.randomUniform(0, 1, new Shape(2, 1, 28, 28));
+            float[] before = c.logits(x).toFloatArray(); // the store now holds the first arrays
+            byte[] checkpoint = c.snapshot();
+            for (Pair<String, Parameter> p : c.djlModel().getBlock().getParameters()) {
+                p.getValue().getArray().muli(0.5f); // in place: the store sees this change
+            }
+            assertFalse(java.util.Arrays.equals(before, c.logits(x).toFloatArray()));
+            c.restore(checkpoint);
+            assertArrayEquals(before, c.logits(x).toFloatArray(), 1e-6f);
+
+            // without a fresh store, DJL keeps computing with the replaced arrays
+            ai.djl.training.ParameterStore stale = new ai.djl.training.ParameterStore(c.manager(), false);
+            c.djlModel().getBlock().forward(stale, new NDList(x), false);
+            for (Pair<String, Parameter> p : c.djlModel().getBlock().getParameters()) {
+                p.getValue().getArray().muli(0.5f);
+            }
+            float[] halved = c.djlModel().getBlock().forward(stale, new NDList(x), false).singletonOrThrow().toFloatArray();
+            try (java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(checkpoint))) {
+                c.djlModel().getBlock().loadParameters(c.manager(), in);
+            } catch (java.io.IOException | ai.djl.MalformedModelException e) {
+                throw new AssertionError(e);
+            }
+            assertArrayEquals(halved, c.djlModel().getBlock().forward(stale, new NDList(x), false).singletonOrThrow().toFloatArray(), 0f,
+                    "the old store still computes with the halved weights");
+        }
+    }
+
     @Test
     void gradientsAccumulateAcrossCollectorsOnTheSameArray() {
         try (NDManager m = NDManager.newBaseManager()) {
