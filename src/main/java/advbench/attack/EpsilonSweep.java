@@ -72,9 +72,4 @@ final class EpsilonSweep {
         Arrays.setAll(rows, i -> i);
         return rows;
     }
-
-    /** True when {@code rows} is every row of a batch of size n, in order. */
-    static boolean isAll(int[] rows, int n) {
-        return rows.length == n;
-    }
 }

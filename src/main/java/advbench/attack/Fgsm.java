@@ -68,7 +68,7 @@ public final class Fgsm implements Attack {
             }
             try (NDManager scope = x.getManager().newSubManager()) {
                 Batch sub = batch.select(rows);
-                NDArray dir = EpsilonSweep.isAll(rows, batch.size()) ? direction : direction.get(scope.create(Rows.toLong(rows)));
+                NDArray dir = sub == batch ? direction : direction.get(scope.create(Rows.toLong(rows)));
                 NDArray adv = sub.images().add(dir.mul((float) eps)).clip(0f, 1f);
                 adv.attach(x.getManager());
                 if (sub != batch) {

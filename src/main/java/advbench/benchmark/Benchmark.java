@@ -94,11 +94,13 @@ public final class Benchmark {
 
     /** Resident memory over a long sweep: PGD-40 at {@code epsilons} over {@code test}, sampled every 2 s. */
     public List<ResidentMemory.Sampler.Sample> memorySweep(Classifier model, LabeledImages test, List<Double> epsilons, Sweep sweep, long seed) {
-        try (ResidentMemory.Sampler sampler = new ResidentMemory.Sampler(2000)) {
+        ResidentMemory.Sampler sampler = new ResidentMemory.Sampler(2000);
+        try {
             new Evaluator(batchSize, sweep, log).evaluate(model, test, List.of(new PlannedAttack(pgd40(seed), epsilons)));
-            sampler.close();
-            return sampler.samples();
+        } finally {
+            sampler.close(); // stops sampling and takes a last sample
         }
+        return sampler.samples();
     }
 
     static Pgd pgd40(long seed) {
