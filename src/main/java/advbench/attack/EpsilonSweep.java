@@ -1,6 +1,7 @@
 package advbench.attack;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -49,21 +50,30 @@ final class EpsilonSweep {
             }
         }
         int[] rows = open.stream().mapToInt(Integer::intValue).toArray();
-        float[] pixels = previous.images().toFloatArray();
         int[] predicted = previous.predicted().clone();
         boolean[] success = previous.success().clone();
-        if (rows.length > 0) {
-            Adversarial fresh = at.attack(rows, eps);
-            float[] freshPixels = fresh.images().toFloatArray();
-            int d = pixels.length / n;
-            for (int j = 0; j < rows.length; j++) {
-                System.arraycopy(freshPixels, j * d, pixels, rows[j] * d, d);
-                predicted[rows[j]] = fresh.predicted()[j];
-                success[rows[j]] = fresh.success()[j];
-            }
-            fresh.images().close();
+        if (rows.length == 0) {
+            return new Adversarial(eps, previous.images().duplicate(), predicted, previous.targets(), success, 0);
         }
-        NDArray images = batch.images().getManager().create(pixels, batch.images().getShape());
+        Adversarial fresh = at.attack(rows, eps);
+        // merged row i = previous row i, or fresh row j for the j-th open sample; gathered on the
+        // device from [previous; fresh], so no batch of images makes a round trip through the host
+        long[] from = new long[n];
+        Arrays.setAll(from, i -> i);
+        for (int j = 0; j < rows.length; j++) {
+            from[rows[j]] = n + j;
+            predicted[rows[j]] = fresh.predicted()[j];
+            success[rows[j]] = fresh.success()[j];
+        }
+        NDManager owner = batch.images().getManager();
+        NDArray images;
+        try (NDManager scope = owner.newSubManager()) {
+            NDArray both = previous.images().concat(fresh.images());
+            both.attach(scope);
+            images = both.get(scope.create(from));
+            images.attach(owner);
+        }
+        fresh.images().close();
         return new Adversarial(eps, images, predicted, previous.targets(), success, rows.length);
     }
 

@@ -4,6 +4,7 @@ import advbench.model.Classifier;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -258,18 +259,40 @@ public abstract class IterativeAttack implements Attack {
          * {@code last}, rows that never succeeded take this iterate as their result.
          */
         void offer(NDArray iterate, int[] rows, boolean[] success, int[] predictedNow, boolean last) {
-            float[] values = null;
+            int[] taken = new int[rows.length];
+            int count = 0;
             for (int j = 0; j < rows.length; j++) {
+                if (!found[rows[j]] && (success[j] || last)) {
+                    taken[count++] = j;
+                }
+            }
+            if (count == 0) {
+                return;
+            }
+            taken = Arrays.copyOf(taken, count);
+            float[] values = hostRows(iterate, taken, rows.length);
+            for (int k = 0; k < count; k++) {
+                int j = taken[k];
                 int i = rows[j];
-                if (found[i] || !(success[j] || last)) {
-                    continue;
-                }
-                if (values == null) {
-                    values = iterate.toFloatArray();
-                }
-                System.arraycopy(values, j * d, pixels, i * d, d);
+                System.arraycopy(values, k * d, pixels, i * d, d);
                 predicted[i] = predictedNow[j];
                 found[i] = success[j];
+            }
+        }
+
+        /**
+         * The given rows of an iterate, copied to the host: only those rows, so a step where a
+         * few samples succeed copies a few images, not the batch (host copies are garbage the
+         * JVM must collect, and memory should stay flat over long sweeps).
+         */
+        private static float[] hostRows(NDArray iterate, int[] taken, int n) {
+            if (taken.length == n) {
+                return iterate.toFloatArray();
+            }
+            try (NDManager scope = iterate.getManager().newSubManager()) {
+                NDArray picked = iterate.get(scope.create(Rows.toLong(taken)));
+                picked.attach(scope);
+                return picked.toFloatArray();
             }
         }
 

@@ -25,18 +25,25 @@ import java.util.function.BiConsumer;
  * Measures what attacks cost against the floor they cannot beat: one forward and backward pass
  * with respect to the input. Every figure is images per second over real MNIST images, after one
  * warm-up batch; a "cost" is a time divided by the time of a bare forward+backward pass over the
- * same images.
+ * same images, measured right before it (see {@link Pairing}).
  */
 public final class Benchmark {
     /** fgsm.yaml's sweep. */
     static final List<Double> SEVEN_EPSILONS = List.of(0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3);
     static final int PGD_STEPS = 40;
+    /** Paired runs per phase; the median is reported. */
+    static final int REPEATS = 3;
+    /** A phase longer than this is run once: it already averages over many passes. */
+    static final double LONG_PHASE_SECONDS = 30;
 
     private final int batchSize;
+    private final double minSeconds;
     private final RunLog log;
 
-    public Benchmark(int batchSize, RunLog log) {
+    /** @param minSeconds each timing repeats its pass over the images until it has taken this long */
+    public Benchmark(int batchSize, double minSeconds, RunLog log) {
         this.batchSize = batchSize;
+        this.minSeconds = minSeconds;
         this.log = log;
     }
 
@@ -56,19 +63,18 @@ public final class Benchmark {
         List<Rate> rates = new ArrayList<>();
         try (Classifier model = Classifier.create(name, test.rows(), test.cols())) {
             model.setTrainable(false);
-            double fb = time(model, test, (m, b) -> model.lossGradient(b.images(), b.labels()));
-            rates.add(rate("forward+backward (input gradient)", test.count(), fb, fb));
-            rates.add(rate("forward", test.count(), time(model, test, (m, b) -> model.predict(b.images())), fb));
-            rates.add(rate("FGSM sweep, 7 eps, every sample", test.count(), time(model, test, sweep(model, new Fgsm(), SEVEN_EPSILONS, Sweep.EXHAUSTIVE)), fb));
-            double pgd = time(model, test, sweep(model, pgd40(seed), List.of(0.3), Sweep.EXHAUSTIVE));
-            rates.add(rate("PGD step (PGD-40 / 40), every sample", test.count(), pgd / PGD_STEPS, fb));
+            Pairing pairing = new Pairing(model, test);
+            rates.add(pairing.baseline());
+            rates.add(pairing.rate("forward", (m, b) -> model.predict(b.images()), 1));
+            rates.add(pairing.rate("FGSM sweep, 7 eps, every sample", sweep(model, new Fgsm(), SEVEN_EPSILONS, Sweep.EXHAUSTIVE), 1));
+            rates.add(pairing.rate("PGD step (PGD-40 / 40), every sample", sweep(model, pgd40(seed), List.of(0.3), Sweep.EXHAUSTIVE), PGD_STEPS));
         }
         Engines.seed(seed);
         try (Classifier model = Classifier.create(name, train.rows(), train.cols())) {
             ModelTrainer trainer = ModelTrainer.standard(new ModelSpec(name, 1, 64, "adam", 0.001), RunLog.silent());
             double seconds = trainer.train(model, train, test.select(Evaluator.range(0, Math.min(100, test.count()))), seed)
                     .history().get(0).seconds();
-            rates.add(rate("training step (Adam, batch 64)", train.count(), seconds, Double.NaN));
+            rates.add(new Rate("training step (Adam, batch 64)", train.count(), seconds, train.count() / seconds, Double.NaN));
         }
         log.info("benchmarked " + name);
         return new ArchitectureRates(name, List.copyOf(rates));
@@ -79,15 +85,13 @@ public final class Benchmark {
      * default shortcuts and without, and a PGD step, each against a bare forward+backward pass.
      */
     public ArchitectureRates trained(String label, Classifier model, LabeledImages test, long seed) {
+        Pairing pairing = new Pairing(model, test);
         List<Rate> rates = new ArrayList<>();
-        double fb = time(model, test, (m, b) -> model.lossGradient(b.images(), b.labels()));
-        rates.add(rate("forward+backward (input gradient)", test.count(), fb, fb));
-        rates.add(rate("FGSM sweep, 7 eps, shortcuts on (default)", test.count(), time(model, test, sweep(model, new Fgsm(), SEVEN_EPSILONS, Sweep.FAST)), fb));
-        rates.add(rate("FGSM sweep, 7 eps, every sample", test.count(), time(model, test, sweep(model, new Fgsm(), SEVEN_EPSILONS, Sweep.EXHAUSTIVE)), fb));
-        double pgd = time(model, test, sweep(model, pgd40(seed), List.of(0.1), Sweep.EXHAUSTIVE));
-        rates.add(rate("PGD step at eps 0.1 (PGD-40 / 40), every sample", test.count(), pgd / PGD_STEPS, fb));
-        double early = time(model, test, sweep(model, pgd40(seed), List.of(0.1), Sweep.FAST));
-        rates.add(rate("PGD-40 at eps 0.1, early stop on (default), per step", test.count(), early / PGD_STEPS, fb));
+        rates.add(pairing.baseline());
+        rates.add(pairing.rate("FGSM sweep, 7 eps, shortcuts on (default)", sweep(model, new Fgsm(), SEVEN_EPSILONS, Sweep.FAST), 1));
+        rates.add(pairing.rate("FGSM sweep, 7 eps, every sample", sweep(model, new Fgsm(), SEVEN_EPSILONS, Sweep.EXHAUSTIVE), 1));
+        rates.add(pairing.rate("PGD step at eps 0.1 (PGD-40 / 40), every sample", sweep(model, pgd40(seed), List.of(0.1), Sweep.EXHAUSTIVE), PGD_STEPS));
+        rates.add(pairing.rate("PGD-40 at eps 0.1, early stop on (default), per step", sweep(model, pgd40(seed), List.of(0.1), Sweep.FAST), PGD_STEPS));
         log.info("benchmarked " + label);
         return new ArchitectureRates(label, List.copyOf(rates));
     }
@@ -111,18 +115,77 @@ public final class Benchmark {
         return (m, b) -> attack.run(model, b, eps, sweep);
     }
 
-    private static Rate rate(String phase, int images, double seconds, double forwardBackwardSeconds) {
-        return new Rate(phase, images, seconds, images / seconds, seconds / forwardBackwardSeconds);
+    /**
+     * Times phases against a bare forward+backward pass over the same images. This machine's
+     * speed drifts by 10-20% from one few-second spell to the next (a single forward+backward
+     * pass over 2,000 images took 0.49 to 0.76 s in four runs), so each timing averages at least
+     * {@code minSeconds}, each run of a phase is paired with a forward+backward timing just
+     * before it, and the cost is the median of the paired ratios over {@link #REPEATS} pairs (one
+     * pair when a phase takes longer than {@link #LONG_PHASE_SECONDS}).
+     */
+    private final class Pairing {
+        private final Classifier model;
+        private final LabeledImages images;
+        private final BiConsumer<NDManager, Batch> forwardBackward;
+
+        Pairing(Classifier model, LabeledImages images) {
+            this.model = model;
+            this.images = images;
+            this.forwardBackward = (m, b) -> model.lossGradient(b.images(), b.labels());
+        }
+
+        /** The bare forward+backward pass itself: the median of its runs. */
+        Rate baseline() {
+            List<Double> baselineSeconds = new ArrayList<>();
+            for (int r = 0; r < REPEATS; r++) {
+                baselineSeconds.add(time(model, images, forwardBackward));
+            }
+            double seconds = median(baselineSeconds);
+            return new Rate("forward+backward (input gradient)", images.count(), seconds, images.count() / seconds, 1.0);
+        }
+
+        /** A phase; {@code passes} divides its time, as a PGD-40 run is timed for the cost of one step. */
+        Rate rate(String phase, BiConsumer<NDManager, Batch> op, int passes) {
+            List<Double> seconds = new ArrayList<>();
+            List<Double> ratios = new ArrayList<>();
+            for (int r = 0; r < REPEATS; r++) {
+                double fb = time(model, images, forwardBackward);
+                double t = time(model, images, op) / passes;
+                seconds.add(t);
+                ratios.add(t / fb);
+                if (t * passes > LONG_PHASE_SECONDS) {
+                    break;
+                }
+            }
+            double median = median(seconds);
+            return new Rate(phase, images.count(), median, images.count() / median, median(ratios));
+        }
     }
 
-    /** Seconds to run {@code op} over all images in batches, after one untimed warm-up batch. */
+    static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    /**
+     * Seconds per pass of {@code op} over all images in batches, after one untimed warm-up batch,
+     * averaged over as many passes as take {@code minSeconds}: a single sub-second pass is too
+     * short to time on a machine whose speed drifts.
+     */
     private double time(Classifier model, LabeledImages images, BiConsumer<NDManager, Batch> op) {
         runBatch(model, images, 0, Math.min(batchSize, images.count()), op);
         long start = System.nanoTime();
-        for (int from = 0; from < images.count(); from += batchSize) {
-            runBatch(model, images, from, Math.min(images.count(), from + batchSize), op);
-        }
-        return (System.nanoTime() - start) / 1e9;
+        int passes = 0;
+        double elapsed;
+        do {
+            for (int from = 0; from < images.count(); from += batchSize) {
+                runBatch(model, images, from, Math.min(images.count(), from + batchSize), op);
+            }
+            passes++;
+            elapsed = (System.nanoTime() - start) / 1e9;
+        } while (elapsed < minSeconds);
+        return elapsed / passes;
     }
 
     private static void runBatch(Classifier model, LabeledImages images, int from, int to, BiConsumer<NDManager, Batch> op) {

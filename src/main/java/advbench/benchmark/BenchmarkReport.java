@@ -2,6 +2,8 @@ package advbench.benchmark;
 
 import advbench.experiment.ExperimentSpec;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -48,7 +50,23 @@ public record BenchmarkReport(String experiment, String runDir, int threads, Str
             sb.append(String.format("long sweep (PGD-40, 20 epsilons, %d samples of RSS over %.0f s): %.0f MiB after warm-up, %.0f MiB at the end"
                             + " (%+.1f%%), max %.0f MiB%n", memoryCurve.size(), memoryCurve.get(memoryCurve.size() - 1).seconds(),
                     memoryStartMib, memoryEndMib, 100 * (memoryEndMib - memoryStartMib) / memoryStartMib, memoryMaxMib));
+            sb.append(String.format("%8s %10s %10s %14s %10s%n", "time", "resident", "JVM heap", "heap committed", "direct"));
+            for (ResidentMemory.Sampler.Sample s : tenths(memoryCurve)) {
+                sb.append(String.format("%7.0fs %6.0f MiB %6.0f MiB %10.0f MiB %6.0f MiB%n", s.seconds(), s.residentMib(),
+                        s.heapUsedMib(), s.heapCommittedMib(), s.directMib()));
+            }
         }
         return sb.toString();
+    }
+
+    /** The samples nearest to 0%, 10%, ..., 100% of the run: the curve's shape in eleven lines. */
+    private static List<ResidentMemory.Sampler.Sample> tenths(List<ResidentMemory.Sampler.Sample> curve) {
+        double last = curve.get(curve.size() - 1).seconds();
+        List<ResidentMemory.Sampler.Sample> out = new ArrayList<>();
+        for (int k = 0; k <= 10; k++) {
+            double at = last * k / 10;
+            out.add(curve.stream().min(Comparator.comparingDouble(s -> Math.abs(s.seconds() - at))).orElseThrow());
+        }
+        return out;
     }
 }

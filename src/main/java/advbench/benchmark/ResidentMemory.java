@@ -1,6 +1,9 @@
 package advbench.benchmark;
 
 import java.io.IOException;
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,6 +14,8 @@ import java.util.List;
  * PyTorch memory included, which the JVM's own heap figures would miss.
  */
 public final class ResidentMemory {
+    private static final double MIB = 1024.0 * 1024.0;
+
     private ResidentMemory() {}
 
     /** Current resident set size in MiB, or -1 where /proc is missing. */
@@ -38,7 +43,12 @@ public final class ResidentMemory {
 
     /** Samples resident memory every {@code periodMillis} on a daemon thread until closed. */
     public static final class Sampler implements AutoCloseable {
-        public record Sample(double seconds, double residentMib) {}
+        /**
+         * One reading: resident memory, and the JVM's share of it (heap in use and committed,
+         * and direct buffers, which DJL allocates to copy arrays in and out of PyTorch and
+         * which are only freed when the garbage collector finds their owners).
+         */
+        public record Sample(double seconds, double residentMib, double heapUsedMib, double heapCommittedMib, double directMib) {}
 
         private final List<Sample> samples = new ArrayList<>();
         private final Thread thread;
@@ -61,7 +71,11 @@ public final class ResidentMemory {
         }
 
         private synchronized void record() {
-            samples.add(new Sample((System.nanoTime() - start) / 1e9, currentMiB()));
+            MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+            double direct = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
+                    .filter(p -> p.getName().equals("direct")).mapToLong(BufferPoolMXBean::getMemoryUsed).sum();
+            samples.add(new Sample((System.nanoTime() - start) / 1e9, currentMiB(), heap.getUsed() / MIB,
+                    heap.getCommitted() / MIB, direct / MIB));
         }
 
         public synchronized List<Sample> samples() {

@@ -46,6 +46,10 @@ final class BenchmarkCommand implements Callable<Integer> {
             description = "test images per architecture measurement (default: ${DEFAULT-VALUE})")
     int images;
 
+    @Option(names = "--min-seconds", paramLabel = "S", defaultValue = "2",
+            description = "each timing repeats its pass over the images until it has taken S seconds (default: ${DEFAULT-VALUE})")
+    double minSeconds;
+
     @Option(names = "--memory-sweep", description = "also track resident memory over PGD-40 at 20 epsilons on the test set (long)")
     boolean memorySweep;
 
@@ -61,6 +65,9 @@ final class BenchmarkCommand implements Callable<Integer> {
         if (images < 1 || memoryImages < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--images and --memory-images must be at least 1");
         }
+        if (!(minSeconds >= 0)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--min-seconds must be 0 or more, got " + minSeconds);
+        }
         RunLog log = new RunLog(System.err);
         ExperimentSpec loaded = ExperimentLoader.load(experiment);
         ExperimentSpec effective = run.effective(spec.commandLine(), loaded);
@@ -71,7 +78,7 @@ final class BenchmarkCommand implements Callable<Integer> {
         double endToEnd = (System.nanoTime() - start) / 1e9;
 
         Dataset data = new ExperimentRunner(RunLog.silent()).loadData(effective, options);
-        Benchmark bench = new Benchmark(effective.evaluation().batchSize(), log);
+        Benchmark bench = new Benchmark(effective.evaluation().batchSize(), minSeconds, log);
         LabeledImages test = first(data.test(), images);
         LabeledImages train = first(data.train(), images);
         List<Benchmark.ArchitectureRates> rates = new ArrayList<>();

@@ -31,10 +31,11 @@ class BenchmarkCommandTest {
                 epsilons: [0.0, 0.1]
                 """);
         BenchCommandTest.Outcome o = new BenchCommandTest().bench("benchmark", "--experiment", file.toString(), "--images", "40",
-                "--batch-size", "20", "--results-dir", tmp.resolve("results").toString());
+                "--memory-sweep", "--memory-images", "40", "--batch-size", "20", "--min-seconds", "0", "--results-dir", tmp.resolve("results").toString());
         assertEquals(0, o.code(), o.err());
         assertTrue(o.out().contains("forward+backward (input gradient)"), o.out());
         assertTrue(o.out().contains("peak resident memory"), o.out());
+        assertTrue(o.out().contains("long sweep (PGD-40, 20 epsilons"), o.out());
 
         List<Path> jsons;
         try (Stream<Path> files = Files.walk(tmp.resolve("results/benchmark"))) {
@@ -51,6 +52,20 @@ class BenchmarkCommandTest {
         }
         assertTrue(report.get("end_to_end_seconds").asDouble() > 0);
         assertTrue(report.get("peak_resident_mib").asDouble() > 0 || report.get("peak_resident_mib").asDouble() == -1);
+        JsonNode curve = report.get("memory_curve");
+        assertTrue(curve.size() >= 2, "a first sample and the last one at close: " + curve);
+        for (JsonNode sample : curve) {
+            assertTrue(sample.get("heap_committed_mib").asDouble() >= sample.get("heap_used_mib").asDouble(), sample.toString());
+            assertTrue(sample.get("direct_mib").asDouble() >= 0, sample.toString());
+        }
+        assertEquals(curve.get(curve.size() - 1).get("resident_mib").asDouble(), report.get("memory_end_mib").asDouble(), 1e-9);
+    }
+
+    @Test
+    void aNegativeTimingFloorIsAUserError() {
+        BenchCommandTest.Outcome o = new BenchCommandTest().bench("benchmark", "--min-seconds", "-1");
+        assertEquals(2, o.code());
+        assertTrue(o.err().startsWith("error: --min-seconds"), o.err());
     }
 
     @Test
