@@ -144,16 +144,16 @@ public final class Benchmark {
             return new Rate("forward+backward (input gradient)", images.count(), seconds, images.count() / seconds, 1.0);
         }
 
-        /** A phase; {@code passes} divides its time, as a PGD-40 run is timed for the cost of one step. */
-        Rate rate(String phase, BiConsumer<NDManager, Batch> op, int passes) {
+        /** A phase whose time is divided by {@code steps}: a PGD-40 run is timed for the cost of one step. */
+        Rate rate(String phase, BiConsumer<NDManager, Batch> op, int steps) {
             List<Double> seconds = new ArrayList<>();
             List<Double> ratios = new ArrayList<>();
             for (int r = 0; r < REPEATS; r++) {
                 double fb = time(model, images, forwardBackward);
-                double t = time(model, images, op) / passes;
+                double t = time(model, images, op) / steps;
                 seconds.add(t);
                 ratios.add(t / fb);
-                if (t * passes > LONG_PHASE_SECONDS) {
+                if (t * steps > LONG_PHASE_SECONDS) {
                     break;
                 }
             }
