@@ -4,6 +4,7 @@ import advbench.RunLog;
 import advbench.experiment.ExperimentRunner;
 import advbench.experiment.EvaluationSpec;
 import advbench.experiment.ExperimentSpec;
+import advbench.model.BusyMachine;
 import advbench.model.Engines;
 import java.nio.file.Path;
 import picocli.CommandLine;
@@ -52,6 +53,10 @@ final class RunOptions {
         EvaluationSpec evaluation = new EvaluationSpec(batchSize != null ? batchSize : file.batchSize(),
                 threads != null ? threads : file.threads(), file.skipDecided(), file.earlyStop());
         Engines.configure(evaluation.threads());
+        String busy = BusyMachine.check(evaluation.threads());
+        if (busy != null) {
+            System.err.println("bench: " + busy);
+        }
         return spec.withEvaluation(evaluation);
     }
 
