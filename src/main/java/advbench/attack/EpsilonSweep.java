@@ -2,7 +2,6 @@ package advbench.attack;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -43,13 +42,7 @@ final class EpsilonSweep {
     /** Attacks the samples {@code previous} did not fool and merges them with the ones it did. */
     private static Adversarial carryOver(Batch batch, Adversarial previous, double eps, AtEpsilon at) {
         int n = batch.size();
-        List<Integer> open = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            if (!previous.success()[i]) {
-                open.add(i);
-            }
-        }
-        int[] rows = open.stream().mapToInt(Integer::intValue).toArray();
+        int[] rows = Rows.where(Rows.not(previous.success()));
         int[] predicted = previous.predicted().clone();
         boolean[] success = previous.success().clone();
         if (rows.length == 0) {

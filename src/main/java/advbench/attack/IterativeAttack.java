@@ -176,7 +176,7 @@ public abstract class IterativeAttack implements Attack {
                 boolean[] success = goal.success(predicted);
                 best.offer(xAdv, rows, success, predicted, false);
                 NDArray gradient = g.gradient();
-                boolean[] open = not(success);
+                boolean[] open = Rows.not(success);
                 int[] keep = Rows.where(open);
                 if (earlyStop && keep.length < rows.length) {
                     if (keep.length == 0) {
@@ -207,14 +207,6 @@ public abstract class IterativeAttack implements Attack {
         replacement.attach(owner);
         old.close();
         return replacement;
-    }
-
-    private static boolean[] not(boolean[] b) {
-        boolean[] out = new boolean[b.length];
-        for (int i = 0; i < b.length; i++) {
-            out[i] = !b[i];
-        }
-        return out;
     }
 
     /**
@@ -298,7 +290,7 @@ public abstract class IterativeAttack implements Attack {
 
         /** Rows no iterate has fooled yet. */
         int[] open() {
-            return Rows.where(not(found));
+            return Rows.where(Rows.not(found));
         }
 
         float[] pixels() {

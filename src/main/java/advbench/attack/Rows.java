@@ -34,4 +34,12 @@ final class Rows {
         }
         return out;
     }
+
+    static boolean[] not(boolean[] b) {
+        boolean[] out = new boolean[b.length];
+        for (int i = 0; i < b.length; i++) {
+            out[i] = !b[i];
+        }
+        return out;
+    }
 }
