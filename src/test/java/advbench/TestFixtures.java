@@ -4,10 +4,10 @@ import advbench.data.DataLocator;
 import advbench.data.Dataset;
 import advbench.data.Downloader;
 import advbench.data.KnownDatasets;
-import advbench.experiment.ModelSpec;
 import advbench.model.Classifier;
 import advbench.model.Engines;
 import advbench.train.ModelTrainer;
+import advbench.train.TrainingPlan;
 import java.time.Duration;
 
 /**
@@ -25,7 +25,7 @@ public final class TestFixtures {
         if (mnist == null) {
             Engines.configure(0);
             DataLocator locator = DataLocator.fromEnvironment(null, System.getenv(), new Downloader(Duration.ofSeconds(10), s -> { }));
-            mnist = Dataset.load("mnist", locator.locate(KnownDatasets.MNIST), 4000, 1000, 11);
+            mnist = Dataset.load("mnist", locator.locate(KnownDatasets.MNIST), KnownDatasets.MNIST.knownClasses(), 4000, 1000, 11);
         }
         return mnist;
     }
@@ -35,8 +35,8 @@ public final class TestFixtures {
         if (trained == null) {
             Dataset d = mnistSubset();
             Engines.seed(5);
-            trained = Classifier.create("small-cnn", 28, 28);
-            ModelTrainer.standard(new ModelSpec("small-cnn", 2, 32, "adam", 2e-3), RunLog.silent()).train(trained, d.train(), d.test(), 5);
+            trained = Classifier.create("small-cnn", d.shape());
+            ModelTrainer.standard(new TrainingPlan(2, 32, "adam", 2e-3, "constant"), RunLog.silent()).train(trained, d.train(), d.test(), 5);
         }
         return trained;
     }

@@ -1,16 +1,22 @@
 package advbench.attack;
 
 import advbench.model.Classifier;
-import java.util.List;
+import ai.djl.ndarray.NDArray;
 
 /**
- * An evasion attack, in the shape Foolbox 3 made common: given a model, a batch and a list of
- * epsilons, it returns per epsilon the adversarial batch and whether each sample was fooled.
+ * An evasion attack, in the shape Foolbox 3 made common: it attacks one batch at one epsilon. The
+ * sweep over epsilons, its shortcuts and the bookkeeping of restarts belong to one sweeper
+ * ({@code eval.EpsilonSweeper}), as AutoAttack's runner owns its robust flags; an attack only says
+ * how many restarts it wants and may share work across the epsilons of one batch ({@link #bind}).
  *
- * <p>Invariants every implementation keeps (and its tests check): {@code |x_adv - x| <= eps} in
- * its norm and {@code 0 <= x_adv <= 1}; eps = 0 returns the input unchanged; the input array is
- * never modified; the model is used in inference mode; with the same seed the result is the
- * same, and a sample gets the same result alone as inside a batch.
+ * <p>Invariants every implementation keeps (and {@code AttackContractTest} checks for every
+ * registered attack): {@code |x_adv - x| <= eps} in its norm and {@code 0 <= x_adv <= 1}; eps = 0
+ * returns the input unchanged; the input array is never modified; the model is used in inference
+ * mode; with the same seed the result is the same, and a sample gets the same result alone as
+ * inside a batch.
+ *
+ * <p>To add an attack: one file here with the attack and its {@link AttackSpec} record, and one
+ * line in {@link Attacks}.
  */
 public interface Attack {
 
@@ -24,33 +30,55 @@ public interface Attack {
         return false;
     }
 
-    /** Null when untargeted. */
+    /** How targets are chosen; null when untargeted. */
     default Target target() {
         return null;
     }
 
-    /**
-     * One result per epsilon, in the order given, every sample attacked at every epsilon.
-     * Arrays are created in the manager of {@code batch.images()}.
-     */
-    default List<Adversarial> run(Classifier model, Batch batch, List<Double> epsilons) {
-        return run(model, batch, epsilons, Sweep.EXHAUSTIVE);
+    /** Runs from fresh random draws; the sweeper keeps each sample's first success. */
+    default int restarts() {
+        return 1;
     }
 
-    /** As {@link #run(Classifier, Batch, List)}, saving the work {@code sweep} allows. */
-    List<Adversarial> run(Classifier model, Batch batch, List<Double> epsilons, Sweep sweep);
+    /**
+     * One run at one epsilon: adversarial images (in the manager of {@code batch.images()}), the
+     * model's predictions for them and whether each reached the goal. Randomised attacks draw from
+     * {@code batch.draw()}.
+     */
+    Adversarial attack(Classifier model, Batch batch, Goal goal, double eps);
+
+    /** The attack bound to one batch, to be run at several epsilons on rows of it. */
+    interface Bound extends AutoCloseable {
+        /** A run at {@code eps} on some rows of the batch (increasing indices), from random draw {@code draw}. */
+        Adversarial at(int[] rows, double eps, int draw);
+
+        @Override
+        default void close() {}
+    }
+
+    /**
+     * This attack bound to one batch for a sweep over epsilons. The default runs {@link #attack}
+     * afresh on the requested rows at each epsilon; FGSM overrides it to take its one gradient
+     * here and share it across epsilons.
+     */
+    default Bound bind(Classifier model, Batch batch, Goal goal) {
+        return (rows, eps, draw) -> {
+            try (Batch sub = batch.select(rows)) {
+                return attack(model, sub.withDraw(draw), goal.select(rows), eps);
+            }
+        };
+    }
 
     /** Refuses a negative or non-finite epsilon, naming the attack. */
-    static void checkEpsilons(String attack, List<Double> epsilons) {
-        for (Double eps : epsilons) {
-            if (eps == null || !(eps >= 0) || Double.isInfinite(eps)) {
-                throw new IllegalArgumentException(attack + ": epsilon must be a finite number >= 0, got " + eps);
-            }
+    static void checkEpsilon(String attack, double eps) {
+        if (!(eps >= 0) || Double.isInfinite(eps)) {
+            throw new IllegalArgumentException(attack + ": epsilon must be a finite number >= 0, got " + eps);
         }
     }
 
-    /** The per-sample targets of a targeted attack, or null. */
-    static int[] targets(Target target, Classifier model, Batch batch) {
-        return target == null ? null : target.choose(model, batch);
+    /** Epsilon 0: the input itself (a copy) and the model's prediction of it. */
+    static Adversarial unperturbed(Classifier model, Batch batch, Goal goal) {
+        NDArray x = batch.images().duplicate();
+        return Adversarial.of(0, x, model.predict(x), goal);
     }
 }

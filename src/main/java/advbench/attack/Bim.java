@@ -1,7 +1,7 @@
 package advbench.attack;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import java.util.List;
 
 /**
  * Basic Iterative Method / I-FGSM (Kurakin, Goodfellow and Bengio, 2017): FGSM repeated with a
@@ -10,12 +10,33 @@ import ai.djl.ndarray.NDManager;
  */
 public final class Bim extends IterativeAttack {
 
-    public Bim(String name, int steps, StepSize stepSize, Target target) {
-        super(name, Norm.LINF, steps, stepSize, 1, target);
+    public Bim(String name, int steps, StepSize stepSize, Target target, Loss loss) {
+        super(name, Norm.LINF, steps, stepSize, 1, target, loss);
     }
 
     @Override
     protected Update newUpdate(NDManager owner) {
         return Norm.LINF::ascent;
+    }
+
+    /** {@code type: bim}. Defaults: 10 steps of alpha = 2.5 * eps / steps, cross-entropy. */
+    public record Spec(String label, Integer steps, Double stepSize, Double relStepSize, String loss, List<Double> epsilons,
+                       Object target) implements AttackSpec {
+        static final String TYPE = "bim";
+
+        public Spec {
+            steps = ParamChecks.steps(TYPE, steps, 10);
+            ParamChecks.stepSize(TYPE, stepSize, relStepSize, 2.5 / steps);
+            loss = ParamChecks.lossName(TYPE, loss);
+            label = ParamChecks.label(label, "BIM-" + steps + ParamChecks.lossSuffix(loss) + ParamChecks.targetSuffix(target));
+            epsilons = ParamChecks.epsilons(epsilons, Norm.LINF, "epsilons");
+            ParamChecks.target(TYPE, target, 0);
+        }
+
+        @Override
+        public Attack build(long seed) {
+            return new Bim(label, steps, ParamChecks.stepSize(TYPE, stepSize, relStepSize, 2.5 / steps),
+                    ParamChecks.target(TYPE, target, seed), ParamChecks.loss(loss));
+        }
     }
 }

@@ -3,7 +3,6 @@ package advbench.attack;
 import advbench.model.Classifier;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import java.util.List;
 
 /**
@@ -11,12 +10,14 @@ import java.util.List;
  * {@code x_adv = clip(x + eps * sign(grad_x J(theta, x, y)), 0, 1)}; targeted, it descends the
  * loss of the target instead: {@code x - eps * sign(grad_x J(theta, x, t))}.
  *
- * <p>The gradient does not depend on epsilon, so one forward and backward pass serves the whole
- * list of epsilons; after it, each epsilon costs one forward pass over the samples still open.
+ * <p>The gradient does not depend on epsilon, so in a sweep one forward and backward pass serves
+ * every epsilon ({@link #bind}); after it, each epsilon costs one forward pass over the samples
+ * still open.
  */
 public final class Fgsm implements Attack {
     private final String name;
     private final Target target;
+    private final Loss loss = Loss.crossEntropy();
 
     public Fgsm(String name, Target target) {
         this.name = name;
@@ -43,41 +44,63 @@ public final class Fgsm implements Attack {
     }
 
     @Override
-    public List<Adversarial> run(Classifier model, Batch batch, List<Double> epsilons, Sweep sweep) {
-        Attack.checkEpsilons(name, epsilons);
+    public Adversarial attack(Classifier model, Batch batch, Goal goal, double eps) {
+        Attack.checkEpsilon(name, eps);
+        try (Bound bound = bind(model, batch, goal)) {
+            return bound.at(Rows.all(batch.size()), eps, batch.draw());
+        }
+    }
+
+    /** One forward and backward pass for every epsilon; its logits are the eps = 0 prediction. */
+    @Override
+    public Bound bind(Classifier model, Batch batch, Goal goal) {
         NDArray x = batch.images();
-        Goal goal = new Goal(batch.labels(), Attack.targets(target, model, batch));
-        // One forward and backward pass for all epsilons; its logits are the eps = 0 prediction.
         NDArray direction;
         int[] clean;
         try (NDManager scope = x.getManager().newSubManager()) {
-            Classifier.Gradient g = model.gradientAndLogits(x, goal.lossLabels());
+            Classifier.Gradient g = model.gradientOf(x, logits -> loss.value(logits, goal));
             g.gradient().attach(scope);
             g.logits().attach(scope);
             clean = Classifier.argMax(g.logits());
-            NDArray dir = scope.create(goal.direction(), new Shape(batch.size(), 1, 1, 1));
-            direction = g.gradient().sign().mul(dir);
+            direction = g.gradient().sign();
             direction.attach(x.getManager());
         }
-        List<Adversarial> out = EpsilonSweep.run(batch, epsilons, sweep.skipDecided(), (rows, eps) -> {
-            Goal g = goal.select(rows);
-            if (eps == 0) {
-                Batch sub = batch.select(rows);
-                NDArray images = sub == batch ? x.duplicate() : sub.images();
-                return Adversarial.of(0, images, Rows.pick(clean, rows), g.labels(), g.targets());
-            }
-            try (NDManager scope = x.getManager().newSubManager()) {
-                Batch sub = batch.select(rows);
-                NDArray dir = sub == batch ? direction : direction.get(scope.create(Rows.toLong(rows)));
-                NDArray adv = sub.images().add(dir.mul((float) eps)).clip(0f, 1f);
-                adv.attach(x.getManager());
-                if (sub != batch) {
-                    sub.images().close();
+        return new Bound() {
+            @Override
+            public Adversarial at(int[] rows, double eps, int draw) {
+                Attack.checkEpsilon(name, eps);
+                Goal sub = goal.select(rows);
+                try (Batch part = batch.select(rows); NDManager scope = x.getManager().newSubManager()) {
+                    if (eps == 0) {
+                        return Adversarial.of(0, part.images().duplicate(), Rows.pick(clean, rows), sub);
+                    }
+                    NDArray dir = part.size() == batch.size() ? direction : direction.get(scope.create(Rows.toLong(rows)));
+                    NDArray adv = part.images().add(dir.mul((float) eps)).clip(0f, 1f);
+                    adv.attach(x.getManager());
+                    return Adversarial.of(eps, adv, model.predict(adv), sub);
                 }
-                return Adversarial.of(eps, adv, model.predict(adv), g.labels(), g.targets());
             }
-        });
-        direction.close();
-        return out;
+
+            @Override
+            public void close() {
+                direction.close();
+            }
+        };
+    }
+
+    /** {@code type: fgsm}: one step of size epsilon. */
+    public record Spec(String label, List<Double> epsilons, Object target) implements AttackSpec {
+        static final String TYPE = "fgsm";
+
+        public Spec {
+            label = ParamChecks.label(label, "FGSM" + ParamChecks.targetSuffix(target));
+            epsilons = ParamChecks.epsilons(epsilons, Norm.LINF, "epsilons");
+            ParamChecks.target(TYPE, target, 0);
+        }
+
+        @Override
+        public Attack build(long seed) {
+            return new Fgsm(label, ParamChecks.target(TYPE, target, seed));
+        }
     }
 }

@@ -1,17 +1,30 @@
 package advbench.attack;
 
 /**
- * What an attack optimises. Untargeted: raise the loss of the true label (ascend). Targeted:
- * lower the loss of the target (descend). Samples without a target do not move.
+ * What an attack is after, per sample, like Foolbox's criteria: untargeted, any class but the true
+ * label; targeted, the sample's target class (a sample whose target is {@link Target#NONE} is left
+ * where it is). A loss turns the goal into something to ascend (see {@link Loss}).
+ *
+ * @param targets per-sample targets, or null when untargeted
+ * @param earlyStop whether a sample may stop being optimised at its first success: it only saves
+ *     gradients, the result is the same (the first successful iterate is kept either way)
  */
-record Goal(int[] labels, int[] targets) {
+public record Goal(int[] labels, int[] targets, boolean earlyStop) {
 
-    boolean targeted() {
+    public static Goal untargeted(int[] labels) {
+        return new Goal(labels, null, false);
+    }
+
+    public boolean targeted() {
         return targets != null;
     }
 
-    /** Labels whose cross-entropy the gradient is taken of. */
-    int[] lossLabels() {
+    public int size() {
+        return labels.length;
+    }
+
+    /** Per sample: the class whose loss the gradient is taken of (the target, else the label). */
+    public int[] lossLabels() {
         if (!targeted()) {
             return labels;
         }
@@ -22,8 +35,8 @@ record Goal(int[] labels, int[] targets) {
         return l;
     }
 
-    /** Per sample: +1 ascend the loss, -1 descend it, 0 stay (no target). */
-    float[] direction() {
+    /** Per sample: +1 ascend the label's loss, -1 descend the target's, 0 stay (no target). */
+    public float[] direction() {
         float[] d = new float[labels.length];
         for (int i = 0; i < d.length; i++) {
             d[i] = !targeted() ? 1f : targets[i] == Target.NONE ? 0f : -1f;
@@ -31,7 +44,8 @@ record Goal(int[] labels, int[] targets) {
         return d;
     }
 
-    static boolean[] success(int[] predicted, int[] labels, int[] targets) {
+    /** Whether each prediction reaches the goal: another class than the label, or the target. */
+    public boolean[] success(int[] predicted) {
         boolean[] s = new boolean[predicted.length];
         for (int i = 0; i < s.length; i++) {
             s[i] = targets == null ? predicted[i] != labels[i] : targets[i] != Target.NONE && predicted[i] == targets[i];
@@ -40,11 +54,8 @@ record Goal(int[] labels, int[] targets) {
     }
 
     /** The goal of some rows only. */
-    Goal select(int[] rows) {
-        return rows.length == labels.length ? this : new Goal(Rows.pick(labels, rows), targets == null ? null : Rows.pick(targets, rows));
-    }
-
-    boolean[] success(int[] predicted) {
-        return success(predicted, labels, targets);
+    public Goal select(int[] rows) {
+        return rows.length == labels.length ? this
+                : new Goal(Rows.pick(labels, rows), targets == null ? null : Rows.pick(targets, rows), earlyStop);
     }
 }

@@ -1,7 +1,9 @@
 package advbench.attack;
 
+import advbench.SpecException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import java.util.List;
 
 /**
  * Momentum Iterative FGSM (Dong et al., 2018): accumulate a velocity of L1-normalised gradients,
@@ -11,8 +13,8 @@ import ai.djl.ndarray.NDManager;
 public final class MiFgsm extends IterativeAttack {
     private final double decay;
 
-    public MiFgsm(String name, int steps, StepSize stepSize, double decay, Target target) {
-        super(name, Norm.LINF, steps, stepSize, 1, target);
+    public MiFgsm(String name, int steps, StepSize stepSize, double decay, Target target, Loss loss) {
+        super(name, Norm.LINF, steps, stepSize, 1, target, loss);
         if (!(decay >= 0)) {
             throw new IllegalArgumentException(name + ": decay must be >= 0, got " + decay);
         }
@@ -56,5 +58,30 @@ public final class MiFgsm extends IterativeAttack {
                 }
             }
         };
+    }
+
+    /** {@code type: mi-fgsm}. Defaults as in the paper: 10 steps of alpha = eps / steps, decay mu = 1. */
+    public record Spec(String label, Integer steps, Double stepSize, Double relStepSize, Double decay, String loss,
+                       List<Double> epsilons, Object target) implements AttackSpec {
+        static final String TYPE = "mi-fgsm";
+
+        public Spec {
+            steps = ParamChecks.steps(TYPE, steps, 10);
+            ParamChecks.stepSize(TYPE, stepSize, relStepSize, 1.0 / steps);
+            decay = decay == null ? 1.0 : decay;
+            if (!(decay >= 0 && Double.isFinite(decay))) {
+                throw new SpecException("decay", TYPE + " decay (mu) must be >= 0, got " + decay);
+            }
+            loss = ParamChecks.lossName(TYPE, loss);
+            label = ParamChecks.label(label, "MI-FGSM-" + steps + ParamChecks.lossSuffix(loss) + ParamChecks.targetSuffix(target));
+            epsilons = ParamChecks.epsilons(epsilons, Norm.LINF, "epsilons");
+            ParamChecks.target(TYPE, target, 0);
+        }
+
+        @Override
+        public Attack build(long seed) {
+            return new MiFgsm(label, steps, ParamChecks.stepSize(TYPE, stepSize, relStepSize, 1.0 / steps), decay,
+                    ParamChecks.target(TYPE, target, seed), ParamChecks.loss(loss));
+        }
     }
 }

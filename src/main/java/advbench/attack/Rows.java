@@ -1,10 +1,10 @@
 package advbench.attack;
 
 /** Picking rows of per-sample arrays by index, as attacks drop samples they are done with. */
-final class Rows {
+public final class Rows {
     private Rows() {}
 
-    static int[] pick(int[] values, int[] rows) {
+    public static int[] pick(int[] values, int[] rows) {
         int[] out = new int[rows.length];
         for (int j = 0; j < rows.length; j++) {
             out[j] = values[rows[j]];
@@ -12,7 +12,15 @@ final class Rows {
         return out;
     }
 
-    static long[] toLong(int[] rows) {
+    public static boolean[] pick(boolean[] values, int[] rows) {
+        boolean[] out = new boolean[rows.length];
+        for (int j = 0; j < rows.length; j++) {
+            out[j] = values[rows[j]];
+        }
+        return out;
+    }
+
+    public static long[] toLong(int[] rows) {
         long[] out = new long[rows.length];
         for (int j = 0; j < rows.length; j++) {
             out[j] = rows[j];
@@ -21,7 +29,7 @@ final class Rows {
     }
 
     /** Positions j where {@code keep[j]} is true. */
-    static int[] where(boolean[] keep) {
+    public static int[] where(boolean[] keep) {
         int count = 0;
         for (boolean k : keep) {
             count += k ? 1 : 0;
@@ -35,7 +43,16 @@ final class Rows {
         return out;
     }
 
-    static boolean[] not(boolean[] b) {
+    /** 0, 1, ..., n - 1: every row of a batch of n. */
+    public static int[] all(int n) {
+        int[] rows = new int[n];
+        for (int i = 0; i < n; i++) {
+            rows[i] = i;
+        }
+        return rows;
+    }
+
+    public static boolean[] not(boolean[] b) {
         boolean[] out = new boolean[b.length];
         for (int i = 0; i < b.length; i++) {
             out[i] = !b[i];

@@ -39,9 +39,10 @@ public sealed interface Target {
     record RandomClass(long seed) implements Target {
         @Override
         public int[] choose(Classifier model, Batch batch) {
+            int others = model.shape().classes() - 1;
             int[] t = new int[batch.size()];
             for (int i = 0; i < t.length; i++) {
-                int r = new SplittableRandom(SampleSeeds.of(seed, batch.sampleIds()[i], 0x7a26)).nextInt(9);
+                int r = new SplittableRandom(SampleSeeds.of(seed, batch.sampleIds()[i], 0x7a26)).nextInt(others);
                 t[i] = r >= batch.labels()[i] ? r + 1 : r;
             }
             return t;
@@ -55,13 +56,17 @@ public sealed interface Target {
 
     record FixedClass(int target) implements Target {
         public FixedClass {
-            if (target < 0 || target > 9) {
-                throw new IllegalArgumentException("target class must be 0-9, got " + target);
+            if (target < 0) {
+                throw new IllegalArgumentException("target class must be 0 or more, got " + target);
             }
         }
 
         @Override
         public int[] choose(Classifier model, Batch batch) {
+            if (target >= model.shape().classes()) {
+                throw new IllegalArgumentException("target class " + target + " is not one of the model's "
+                        + model.shape().classes() + " classes");
+            }
             int[] t = new int[batch.size()];
             for (int i = 0; i < t.length; i++) {
                 t[i] = batch.labels()[i] == target ? NONE : target;

@@ -7,15 +7,16 @@ import advbench.attack.Fgsm;
 import advbench.attack.Norm;
 import advbench.attack.Pgd;
 import advbench.attack.StepSize;
-import advbench.attack.Sweep;
 import advbench.data.LabeledImages;
+import advbench.eval.EpsilonSweeper;
 import advbench.eval.Evaluator;
 import advbench.eval.PlannedAttack;
-import advbench.experiment.ModelSpec;
+import advbench.eval.Sweep;
 import advbench.model.Classifier;
 import advbench.model.Engines;
 import advbench.model.ImageBatch;
 import advbench.train.ModelTrainer;
+import advbench.train.TrainingPlan;
 import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,7 +62,7 @@ public final class Benchmark {
     public ArchitectureRates architecture(String name, LabeledImages train, LabeledImages test, long seed) {
         Engines.seed(seed);
         List<Rate> rates = new ArrayList<>();
-        try (Classifier model = Classifier.create(name, test.rows(), test.cols())) {
+        try (Classifier model = Classifier.create(name, test.shape())) {
             model.setTrainable(false);
             Pairing pairing = new Pairing(model, test);
             rates.add(pairing.baseline());
@@ -70,9 +71,9 @@ public final class Benchmark {
             rates.add(pairing.rate("PGD step (PGD-40 / 40), every sample", sweep(model, pgd40(seed), List.of(0.3), Sweep.EXHAUSTIVE), PGD_STEPS));
         }
         Engines.seed(seed);
-        try (Classifier model = Classifier.create(name, train.rows(), train.cols())) {
-            ModelTrainer trainer = ModelTrainer.standard(new ModelSpec(name, 1, 64, "adam", 0.001), RunLog.silent());
-            double seconds = trainer.train(model, train, test.select(Evaluator.range(0, Math.min(100, test.count()))), seed)
+        try (Classifier model = Classifier.create(name, train.shape())) {
+            ModelTrainer trainer = ModelTrainer.standard(new TrainingPlan(1, 64, "adam", 0.001, "constant"), RunLog.silent());
+            double seconds = trainer.train(model, train, test.first(100), seed)
                     .history().get(0).seconds();
             rates.add(new Rate("training step (Adam, batch 64)", train.count(), seconds, train.count() / seconds, Double.NaN));
         }
@@ -100,7 +101,7 @@ public final class Benchmark {
     public List<ResidentMemory.Sampler.Sample> memorySweep(Classifier model, LabeledImages test, List<Double> epsilons, Sweep sweep, long seed) {
         ResidentMemory.Sampler sampler = new ResidentMemory.Sampler(2000);
         try {
-            new Evaluator(batchSize, sweep, log).evaluate(model, test, List.of(new PlannedAttack(pgd40(seed), epsilons)));
+            new Evaluator(batchSize, sweep, log).evaluate(model, test, List.of(new PlannedAttack(pgd40(seed), epsilons)), 0);
         } finally {
             sampler.close(); // stops sampling and takes a last sample
         }
@@ -108,11 +109,11 @@ public final class Benchmark {
     }
 
     static Pgd pgd40(long seed) {
-        return new Pgd("PGD-40", Norm.LINF, PGD_STEPS, StepSize.relative(2.5 / PGD_STEPS), 1, true, seed, null);
+        return new Pgd("PGD-40", Norm.LINF, PGD_STEPS, StepSize.relative(2.5 / PGD_STEPS), 1, seed, null);
     }
 
     private static BiConsumer<NDManager, Batch> sweep(Classifier model, Attack attack, List<Double> eps, Sweep sweep) {
-        return (m, b) -> attack.run(model, b, eps, sweep);
+        return (m, b) -> EpsilonSweeper.run(attack, model, b, eps, sweep);
     }
 
     /**

@@ -1,6 +1,6 @@
 package advbench.benchmark;
 
-import advbench.experiment.ExperimentSpec;
+import advbench.report.Manifest;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -17,7 +17,8 @@ public record BenchmarkReport(String experiment, String runDir, int threads, Str
                               List<ResidentMemory.Sampler.Sample> memoryCurve, Double memoryStartMib, Double memoryEndMib,
                               Double memoryMaxMib) {
 
-    public static BenchmarkReport of(ExperimentSpec spec, Path runDir, double endToEnd, List<Benchmark.ArchitectureRates> rates,
+    /** @param threads PyTorch's intra-op threads during the benchmark */
+    public static BenchmarkReport of(String experiment, int threads, Path runDir, double endToEnd, List<Benchmark.ArchitectureRates> rates,
                                      List<ResidentMemory.Sampler.Sample> memory) {
         Double start = null;
         Double end = null;
@@ -28,8 +29,7 @@ public record BenchmarkReport(String experiment, String runDir, int threads, Str
             end = memory.get(memory.size() - 1).residentMib();
             max = memory.stream().mapToDouble(ResidentMemory.Sampler.Sample::residentMib).max().orElseThrow();
         }
-        return new BenchmarkReport(spec.name(), runDir.toString(), spec.evaluation().threads() > 0 ? spec.evaluation().threads()
-                : Runtime.getRuntime().availableProcessors(), advbench.report.Manifest.Machine.current().cpu(), endToEnd,
+        return new BenchmarkReport(experiment, runDir.toString(), threads, Manifest.Machine.cpuModel(), endToEnd,
                 rates, ResidentMemory.peakMiB(), memory, start, end, max);
     }
 

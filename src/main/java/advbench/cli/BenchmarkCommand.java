@@ -7,12 +7,12 @@ import advbench.benchmark.BenchmarkReport;
 import advbench.benchmark.ResidentMemory;
 import advbench.data.Dataset;
 import advbench.data.LabeledImages;
-import advbench.eval.Evaluator;
 import advbench.experiment.ExperimentLoader;
 import advbench.experiment.ExperimentRunner;
 import advbench.experiment.ExperimentSpec;
 import advbench.model.Architectures;
 import advbench.model.Classifier;
+import advbench.model.Engines;
 import advbench.report.RunFolder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -20,10 +20,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code bench benchmark}: the end-to-end time of an experiment (fgsm.yaml by default), then
@@ -71,31 +71,34 @@ final class BenchmarkCommand implements Callable<Integer> {
         RunLog log = new RunLog(System.err);
         ExperimentSpec loaded = ExperimentLoader.load(experiment);
         ExperimentSpec effective = run.effective(spec.commandLine(), loaded);
-        ExperimentRunner.Options options = run.options(effective, experiment);
+        ExperimentRunner.Options options = run.options(experiment);
 
         long start = System.nanoTime();
         ExperimentRunner.Result result = new ExperimentRunner(log).run(effective, experiment, options);
         double endToEnd = (System.nanoTime() - start) / 1e9;
 
         Dataset data = new ExperimentRunner(RunLog.silent()).loadData(effective, options);
+        long seed = effective.seed();
         Benchmark bench = new Benchmark(effective.evaluation().batchSize(), minSeconds, log);
-        LabeledImages test = first(data.test(), images);
-        LabeledImages train = first(data.train(), images);
+        LabeledImages test = data.test().first(images);
+        LabeledImages train = data.train().first(images);
         List<Benchmark.ArchitectureRates> rates = new ArrayList<>();
         for (String name : Architectures.names()) {
-            rates.add(bench.architecture(name, train, test, effective.seed()));
+            rates.add(bench.architecture(name, train, test, seed));
         }
         List<ResidentMemory.Sampler.Sample> memory = List.of();
-        try (Classifier model = Classifier.create(effective.model().architecture(), data.test().rows(), data.test().cols())) {
+        String architecture = effective.model().architecture();
+        try (Classifier model = Classifier.create(architecture, data.shape())) {
             model.load(result.runDir());
             model.setTrainable(false);
-            rates.add(bench.trained(effective.model().architecture() + ", trained by " + effective.name(), model, data.test(), effective.seed()));
+            rates.add(bench.trained(architecture + ", trained by " + effective.name(), model, data.test(), seed));
             if (memorySweep) {
                 List<Double> eps = IntStream.rangeClosed(1, 20).mapToObj(i -> i / 100.0).toList();
-                memory = bench.memorySweep(model, first(data.test(), memoryImages), eps, effective.evaluation().sweep(), effective.seed());
+                memory = bench.memorySweep(model, data.test().first(memoryImages), eps, effective.evaluation().sweep(), seed);
             }
         }
-        BenchmarkReport report = BenchmarkReport.of(effective, result.runDir(), endToEnd, rates, memory);
+        BenchmarkReport report = BenchmarkReport.of(effective.name(), Engines.intraOpThreads(effective.evaluation().threads()),
+                result.runDir(), endToEnd, rates, memory);
         String table = report.table();
         System.out.print(table);
         RunFolder folder = RunFolder.create(run.resultsDir, "benchmark");
@@ -103,9 +106,5 @@ final class BenchmarkCommand implements Callable<Integer> {
         folder.write("benchmark.json", out -> Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(out, report));
         log.info("benchmark written to " + folder.dir());
         return 0;
-    }
-
-    private static LabeledImages first(LabeledImages images, int n) {
-        return images.select(Evaluator.range(0, Math.min(n, images.count())));
     }
 }

@@ -1,8 +1,9 @@
 package advbench.cli;
 
 import advbench.UserError;
+import advbench.report.MetricsDocument;
+import advbench.report.SavedRun;
 import advbench.verify.Reference;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -32,9 +33,9 @@ final class ReferenceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        JsonNode metrics = VerifyCommand.readMetrics(run);
-        String experiment = metrics.path("experiment").asText();
-        if (experiment.isEmpty()) {
+        MetricsDocument metrics = SavedRun.metrics(run);
+        String experiment = metrics.experiment();
+        if (experiment == null || experiment.isEmpty()) {
             throw new UserError(run + "/metrics.json names no experiment");
         }
         Path out = output != null ? output : Path.of("results", "reference", experiment + ".json");

@@ -1,14 +1,13 @@
 package advbench.cli;
 
 import advbench.RunLog;
-import advbench.experiment.ExperimentRunner;
 import advbench.experiment.EvaluationSpec;
+import advbench.experiment.ExperimentRunner;
 import advbench.experiment.ExperimentSpec;
 import advbench.model.BusyMachine;
-import advbench.model.Engines;
 import java.nio.file.Path;
-import picocli.CommandLine;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** The options of every command that runs an experiment (bench run, bench verify FILE.yaml). */
 final class RunOptions {
@@ -38,10 +37,10 @@ final class RunOptions {
     /** Runs a loaded experiment with these options; progress and log lines go to stderr. */
     ExperimentRunner.Result run(CommandLine command, ExperimentSpec spec, Path experiment) {
         ExperimentSpec effective = effective(command, spec);
-        return new ExperimentRunner(new RunLog(System.err)).run(effective, experiment, options(effective, experiment));
+        return new ExperimentRunner(new RunLog(System.err)).run(effective, experiment, options(experiment));
     }
 
-    /** The experiment with the command line's evaluation settings applied, and the engine set up for it. */
+    /** The experiment with the command line's evaluation settings applied; warns when the cores are busy. */
     ExperimentSpec effective(CommandLine command, ExperimentSpec spec) {
         if (threads != null && threads < 0) {
             throw new CommandLine.ParameterException(command, "--threads must be 0 (all cores) or a positive number, got " + threads);
@@ -52,7 +51,6 @@ final class RunOptions {
         EvaluationSpec file = spec.evaluation();
         EvaluationSpec evaluation = new EvaluationSpec(batchSize != null ? batchSize : file.batchSize(),
                 threads != null ? threads : file.threads(), file.skipDecided(), file.earlyStop());
-        Engines.configure(evaluation.threads());
         String busy = BusyMachine.check(evaluation.threads());
         if (busy != null) {
             System.err.println("bench: " + busy);
@@ -60,8 +58,7 @@ final class RunOptions {
         return spec.withEvaluation(evaluation);
     }
 
-    ExperimentRunner.Options options(ExperimentSpec effective, Path experiment) {
-        return new ExperimentRunner.Options(resultsDir, dataDir, experiment.toAbsolutePath().getParent(), System.getenv(),
-                effective.evaluation().threads(), retrain);
+    ExperimentRunner.Options options(Path experiment) {
+        return new ExperimentRunner.Options(resultsDir, dataDir, experiment.toAbsolutePath().getParent(), System.getenv(), retrain);
     }
 }

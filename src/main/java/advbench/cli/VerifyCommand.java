@@ -3,19 +3,18 @@ package advbench.cli;
 import advbench.UserError;
 import advbench.experiment.ExperimentLoader;
 import advbench.experiment.ExperimentSpec;
-import advbench.Json;
+import advbench.report.SavedRun;
 import advbench.verify.MetricKeys;
 import advbench.verify.Reference;
 import advbench.verify.Verification;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /**
  * {@code bench verify}: compares a run's metrics with reference numbers. Given an experiment
@@ -58,7 +57,7 @@ final class VerifyCommand implements Callable<Integer> {
             }
         }
         Reference ref = Reference.read(referenceFile);
-        Verification result = Verification.compare(ref, MetricKeys.flatten(readMetrics(runDir)));
+        Verification result = Verification.compare(ref, MetricKeys.flatten(SavedRun.metrics(runDir)));
         System.out.print(result.table());
         System.out.println((result.passed() ? "verified: " : "DRIFT: ") + runDir + " against " + referenceFile);
         return result.passed() ? 0 : 1;
@@ -68,17 +67,5 @@ final class VerifyCommand implements Callable<Integer> {
     static Path committedReference(Path experiment, String name) {
         Path repo = experiment.toAbsolutePath().getParent().getParent();
         return repo.resolve("results").resolve("reference").resolve(name + ".json");
-    }
-
-    static com.fasterxml.jackson.databind.JsonNode readMetrics(Path runDir) {
-        Path metrics = runDir.resolve("metrics.json");
-        if (!Files.isRegularFile(metrics)) {
-            throw new UserError(runDir + ": not a finished run folder (no metrics.json)");
-        }
-        try {
-            return Json.MAPPER.readTree(metrics.toFile());
-        } catch (IOException e) {
-            throw new UserError(metrics + ": unreadable (" + e.getMessage() + ")");
-        }
     }
 }

@@ -39,10 +39,6 @@ public final class DataLocator {
         return new DataLocator(explicitDir, envDir, cache, downloader);
     }
 
-    Path envDirForTest() {
-        return envDir;
-    }
-
     public IdxFiles locate(KnownDataset dataset) {
         if (explicitDir != null) {
             IdxFiles found = findIn(explicitDir, dataset);
@@ -94,7 +90,7 @@ public final class DataLocator {
      * Warnings for local files whose MD5 differs from the published one (keyed by file name).
      * Worth telling, not worth stopping for: a re-compressed copy holds the same data.
      */
-    public static java.util.List<String> publishedMismatches(KnownDataset dataset, Map<String, String> md5ByFileName) {
+    public static List<String> publishedMismatches(KnownDataset dataset, Map<String, String> md5ByFileName) {
         List<String> warnings = new ArrayList<>();
         md5ByFileName.forEach((name, md5) -> {
             String expected = dataset.md5ByFile().get(name);
@@ -116,7 +112,7 @@ public final class DataLocator {
                 }
             }
             if (paths.size() == 4) {
-                return IdxFiles.of(paths);
+                return new IdxFiles(paths.get(0), paths.get(1), paths.get(2), paths.get(3));
             }
         }
         return null;

@@ -1,33 +1,87 @@
 package advbench.data;
 
+import advbench.UserError;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
 /**
- * A loaded data set: train and test images, and the MD5 of each file they came from keyed by
- * its absolute path (for the run manifest). Subsets are drawn without replacement from a seeded shuffle, then kept in file
- * order, so the same seed always gives the same samples.
+ * A loaded data set: train and test images of one {@link DataShape}, and where they came from.
+ * Subsets are drawn without replacement from a seeded shuffle, then kept in file order, so the
+ * same seed always gives the same samples.
  */
-public record Dataset(String name, LabeledImages train, LabeledImages test, Map<String, String> fileMd5s) {
+public record Dataset(String name, LabeledImages train, LabeledImages test, DataProvenance provenance) {
+
+    public DataShape shape() {
+        return train.shape();
+    }
 
     /**
-     * Reads the four files and keeps {@code trainSubset} / {@code testSubset} samples of each
-     * (0 means all).
+     * Reads the four files, checks that train and test agree in shape and that every label is a
+     * class, and keeps {@code trainSubset} / {@code testSubset} samples of each (0 means all).
+     *
+     * @param classes what the data set says of its classes (a known data set's count and names, or the
+     *     names an experiment gives its own data); the count is the largest label + 1 when nobody says
      */
-    public static Dataset load(String name, IdxFiles files, int trainSubset, int testSubset, long seed) {
-        LabeledImages train = IdxReader.readPair(files.trainImages(), files.trainLabels());
-        LabeledImages test = IdxReader.readPair(files.testImages(), files.testLabels());
-        Map<String, String> md5s = new LinkedHashMap<>();
+    public static Dataset load(String name, IdxFiles files, Classes classes, int trainSubset, int testSubset, long seed) {
+        IdxReader.Samples train = IdxReader.readPair(files.trainImages(), files.trainLabels());
+        IdxReader.Samples test = IdxReader.readPair(files.testImages(), files.testLabels());
+        DataShape shape = shape(files, train, test, classes);
+        Map<String, DataProvenance.FileEntry> sources = new LinkedHashMap<>();
         for (Path p : files.all()) {
-            md5s.put(p.toAbsolutePath().normalize().toString(), Md5.of(p));
+            Path absolute = p.toAbsolutePath().normalize();
+            sources.put(p.getFileName().toString(), new DataProvenance.FileEntry(absolute.toString(), Md5.of(p)));
         }
         return new Dataset(name,
-                subset(train, trainSubset, seed, 1),
-                subset(test, testSubset, seed, 2),
-                md5s);
+                subset(new LabeledImages(train.images().pixels(), train.labels(), shape), trainSubset, seed, 1),
+                subset(new LabeledImages(test.images().pixels(), test.labels(), shape), testSubset, seed, 2),
+                new DataProvenance(name, sources));
+    }
+
+    /** What is known of a data set's classes before its labels are read; either part may be null. */
+    public record Classes(Integer count, List<String> names) {
+        public static final Classes FROM_LABELS = new Classes(null, null);
+
+        Integer expected() {
+            return count != null ? count : names != null ? Integer.valueOf(names.size()) : null;
+        }
+    }
+
+    private static DataShape shape(IdxFiles files, IdxReader.Samples train, IdxReader.Samples test, Classes classes) {
+        IdxReader.Images a = train.images();
+        IdxReader.Images b = test.images();
+        if (a.channels() != b.channels() || a.height() != b.height() || a.width() != b.width()) {
+            throw new UserError(files.testImages().getFileName() + " holds " + b.channels() + "x" + b.height() + "x" + b.width()
+                    + " images but " + files.trainImages().getFileName() + " holds " + a.channels() + "x" + a.height() + "x"
+                    + a.width() + " (channels x rows x columns); training and test images must agree");
+        }
+        int largest = Math.max(max(train.labels()), max(test.labels()));
+        Integer expected = classes.expected();
+        if (expected != null) {
+            checkLabels(files.trainLabels(), train.labels(), expected);
+            checkLabels(files.testLabels(), test.labels(), expected);
+        }
+        int count = expected != null ? expected : largest + 1;
+        if (count < 2) {
+            throw new UserError(files.trainLabels().getFileName() + ": every label is 0; a classifier needs at least two classes");
+        }
+        return new DataShape(a.channels(), a.height(), a.width(), count, classes.names());
+    }
+
+    private static void checkLabels(Path file, int[] labels, int classes) {
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] >= classes) {
+                throw new UserError("IDX file " + file + ": label " + labels[i] + " at index " + i + " is outside 0-" + (classes - 1)
+                        + " (the data set has " + classes + " classes)");
+            }
+        }
+    }
+
+    private static int max(int[] values) {
+        return Arrays.stream(values).max().orElse(0);
     }
 
     /**

@@ -11,10 +11,6 @@ public record IdxFiles(Path trainImages, Path trainLabels, Path testImages, Path
             "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
             "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz");
 
-    public static IdxFiles of(List<Path> paths) {
-        return new IdxFiles(paths.get(0), paths.get(1), paths.get(2), paths.get(3));
-    }
-
     public List<Path> all() {
         return List.of(trainImages, trainLabels, testImages, testLabels);
     }

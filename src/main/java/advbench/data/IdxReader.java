@@ -2,7 +2,7 @@ package advbench.data;
 
 import advbench.UserError;
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -12,73 +12,134 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * Reads IDX files (the MNIST format), gzip-compressed or raw. Header: a big-endian magic number
- * (0x00000803 for 3-d unsigned-byte images, 0x00000801 for 1-d labels), then one big-endian int per
- * dimension, then the unsigned bytes. Every inconsistency is a {@link UserError} naming the file.
+ * whose third byte is the type (0x08, unsigned byte) and whose fourth is the number of dimensions,
+ * then one big-endian int per dimension, then the bytes. Images are N x H x W (grey) or
+ * N x H x W x C with C = 1 or 3 (colour, channels last as image files store them); labels are N.
+ *
+ * <p>The file is streamed: only the bytes the header promises are read, so a file that inflates
+ * to far more than its header declares is refused after one extra byte rather than read whole.
+ * Every inconsistency is a {@link UserError} naming the file.
  */
 public final class IdxReader {
     public static final int IMAGES_MAGIC = 0x00000803;
+    public static final int COLOUR_IMAGES_MAGIC = 0x00000804;
     public static final int LABELS_MAGIC = 0x00000801;
-    /** Labels index the 10 outputs of every model here. */
-    public static final int NUM_CLASSES = 10;
+    /** Arrays are indexed by int: a data set larger than this cannot be held. */
+    static final long MAX_BYTES = Integer.MAX_VALUE - 8;
 
     private IdxReader() {}
 
-    /** Images as floats in [0, 1]: byte value / 255. */
-    public record Images(int count, int rows, int cols, float[] pixels) {}
+    /** Images as floats in [0, 1] (byte value / 255), channel by channel per image. */
+    public record Images(int count, int channels, int height, int width, float[] pixels) {}
 
     public static Images readImages(Path file) {
-        ByteBuffer buf = ByteBuffer.wrap(readAll(file));
-        header(buf, file, IMAGES_MAGIC, "images", 16);
-        int count = dimension(buf, file, "image count");
-        int rows = dimension(buf, file, "rows");
-        int cols = dimension(buf, file, "columns");
-        long expected = (long) count * rows * cols;
-        checkLength(file, buf.remaining(), expected, "pixel");
-        float[] pixels = new float[(int) expected];
-        for (int i = 0; i < pixels.length; i++) {
-            pixels[i] = (buf.get() & 0xFF) / 255f;
+        try (InputStream in = open(file)) {
+            int magic = magic(in, file, "images", 16);
+            if (magic != IMAGES_MAGIC && magic != COLOUR_IMAGES_MAGIC) {
+                throw bad(file, String.format("magic number 0x%08X is not 0x%08X or 0x%08X (IDX unsigned-byte images: "
+                        + "N x H x W, or N x H x W x C for colour)", magic, IMAGES_MAGIC, COLOUR_IMAGES_MAGIC));
+            }
+            boolean colour = magic == COLOUR_IMAGES_MAGIC;
+            ByteBuffer header = rest(in, file, colour ? 4 : 3);
+            int count = dimension(header, file, "image count");
+            int height = dimension(header, file, "rows");
+            int width = dimension(header, file, "columns");
+            int channels = colour ? dimension(header, file, "channels") : 1;
+            if (channels != 1 && channels != 3) {
+                throw bad(file, channels + " channels per pixel; expected 1 (grey) or 3 (colour)");
+            }
+            long perImage = (long) channels * height * width;
+            long total = count * perImage;
+            if (perImage > MAX_BYTES || total > MAX_BYTES) {
+                throw bad(file, "the header declares " + count + " x " + height + " x " + width + " x " + channels
+                        + " = " + total + " pixel bytes, more than one array can hold (2 GiB)");
+            }
+            float[] pixels = new float[(int) total];
+            byte[] image = new byte[(int) perImage];
+            for (int i = 0; i < count; i++) {
+                int got = in.readNBytes(image, 0, image.length);
+                if (got < image.length) {
+                    throw truncated(file, total, i * perImage + got, "pixel");
+                }
+                toPlanar(image, pixels, i * (int) perImage, channels, height * width);
+            }
+            noTrailingData(in, file, total, "pixel");
+            return new Images(count, channels, height, width, pixels);
+        } catch (EOFException e) {
+            throw bad(file, "truncated gzip stream");
+        } catch (IOException e) {
+            throw bad(file, "cannot be read: " + e.getMessage());
         }
-        return new Images(count, rows, cols, pixels);
     }
 
     public static int[] readLabels(Path file) {
-        ByteBuffer buf = ByteBuffer.wrap(readAll(file));
-        header(buf, file, LABELS_MAGIC, "labels", 8);
-        int count = dimension(buf, file, "label count");
-        checkLength(file, buf.remaining(), count, "label");
-        int[] labels = new int[count];
-        for (int i = 0; i < count; i++) {
-            labels[i] = buf.get() & 0xFF;
-            if (labels[i] >= NUM_CLASSES) {
-                throw bad(file, "label " + labels[i] + " at index " + i + " is outside 0-" + (NUM_CLASSES - 1));
+        try (InputStream in = open(file)) {
+            int magic = magic(in, file, "labels", 8);
+            if (magic != LABELS_MAGIC) {
+                throw bad(file, String.format("magic number 0x%08X is not 0x%08X (IDX unsigned-byte labels)", magic, LABELS_MAGIC));
             }
+            int count = dimension(rest(in, file, 1), file, "label count");
+            byte[] bytes = in.readNBytes(count);
+            if (bytes.length < count) {
+                throw truncated(file, count, bytes.length, "label");
+            }
+            noTrailingData(in, file, count, "label");
+            int[] labels = new int[count];
+            for (int i = 0; i < count; i++) {
+                labels[i] = bytes[i] & 0xFF;
+            }
+            return labels;
+        } catch (EOFException e) {
+            throw bad(file, "truncated gzip stream");
+        } catch (IOException e) {
+            throw bad(file, "cannot be read: " + e.getMessage());
         }
-        return labels;
     }
 
+    /** An image file's images with the labels of its label file. */
+    public record Samples(Images images, int[] labels) {}
+
     /** Reads an image file and its label file and checks that they describe the same samples. */
-    public static LabeledImages readPair(Path images, Path labels) {
+    public static Samples readPair(Path images, Path labels) {
         Images im = readImages(images);
         int[] lab = readLabels(labels);
         if (im.count() != lab.length) {
             throw new UserError(images.getFileName() + " has " + im.count() + " images but "
                     + labels.getFileName() + " has " + lab.length + " labels");
         }
-        return new LabeledImages(im.pixels(), lab, im.rows(), im.cols());
+        return new Samples(im, lab);
     }
 
-    /** Checks the magic number first: a label file given as images should say so, not "too short". */
-    private static void header(ByteBuffer buf, Path file, int expectedMagic, String what, int headerBytes) {
-        if (buf.remaining() >= 4) {
-            int magic = buf.getInt(0);
-            if (magic != expectedMagic) {
-                throw bad(file, String.format("magic number 0x%08X is not 0x%08X (IDX unsigned-byte %s)", magic, expectedMagic, what));
+    /** Channels-last bytes of one image (H x W x C) to channel-by-channel floats (C x H x W). */
+    private static void toPlanar(byte[] image, float[] out, int offset, int channels, int plane) {
+        if (channels == 1) {
+            for (int k = 0; k < plane; k++) {
+                out[offset + k] = (image[k] & 0xFF) / 255f;
+            }
+            return;
+        }
+        for (int k = 0; k < plane; k++) {
+            for (int c = 0; c < channels; c++) {
+                out[offset + c * plane + k] = (image[k * channels + c] & 0xFF) / 255f;
             }
         }
-        if (buf.remaining() < headerBytes) {
-            throw bad(file, "only " + buf.remaining() + " bytes, shorter than the " + headerBytes + "-byte IDX header");
+    }
+
+    /** The magic number; a label file given as images should say so, not "too short". */
+    private static int magic(InputStream in, Path file, String what, int headerBytes) throws IOException {
+        byte[] magic = in.readNBytes(4);
+        if (magic.length < 4) {
+            throw bad(file, "only " + magic.length + " bytes, shorter than the " + headerBytes + "-byte IDX header");
         }
-        buf.getInt();
+        return ByteBuffer.wrap(magic).getInt();
+    }
+
+    private static ByteBuffer rest(InputStream in, Path file, int dimensions) throws IOException {
+        byte[] dims = in.readNBytes(4 * dimensions);
+        if (dims.length < 4 * dimensions) {
+            throw bad(file, "only " + (4 + dims.length) + " bytes, shorter than the " + (4 + 4 * dimensions) + "-byte IDX header");
+        }
+        return ByteBuffer.wrap(dims);
     }
 
     private static int dimension(ByteBuffer buf, Path file, String what) {
@@ -89,29 +150,22 @@ public final class IdxReader {
         return d;
     }
 
-    private static void checkLength(Path file, int actual, long expected, String what) {
-        if (actual < expected) {
-            throw bad(file, "truncated: the header promises " + expected + " " + what + " bytes but only " + actual + " follow");
-        }
-        if (actual > expected) {
-            throw bad(file, (actual - expected) + " bytes of trailing data after the " + expected + " " + what + " bytes the header promises");
+    private static void noTrailingData(InputStream in, Path file, long expected, String what) throws IOException {
+        if (in.read() != -1) {
+            throw bad(file, "trailing data after the " + expected + " " + what + " bytes the header promises");
         }
     }
 
-    private static byte[] readAll(Path file) {
-        try (InputStream raw = new BufferedInputStream(Files.newInputStream(file))) {
-            raw.mark(2);
-            boolean gzip = raw.read() == 0x1f && raw.read() == 0x8b;
-            raw.reset();
-            InputStream in = gzip ? new GZIPInputStream(raw, 1 << 16) : raw;
-            ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 20);
-            in.transferTo(out);
-            return out.toByteArray();
-        } catch (java.io.EOFException e) {
-            throw bad(file, "truncated gzip stream");
-        } catch (IOException e) {
-            throw bad(file, "cannot be read: " + e.getMessage());
-        }
+    private static UserError truncated(Path file, long expected, long actual, String what) {
+        return bad(file, "truncated: the header promises " + expected + " " + what + " bytes but only " + actual + " follow");
+    }
+
+    private static InputStream open(Path file) throws IOException {
+        InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+        raw.mark(2);
+        boolean gzip = raw.read() == 0x1f && raw.read() == 0x8b;
+        raw.reset();
+        return gzip ? new GZIPInputStream(raw, 1 << 16) : raw;
     }
 
     private static UserError bad(Path file, String what) {

@@ -3,14 +3,15 @@ package advbench.data;
 import java.util.Arrays;
 
 /**
- * Grey-scale images with their class labels, pixels as floats in [0, 1], row-major, one image
- * after another. Plain arrays so that batches can be cut without touching native memory.
+ * Images with their class labels: pixels as floats in [0, 1], one image after another, each
+ * channel by channel (the NCHW layout models take), and the shape they share. Plain arrays, so
+ * that batches can be cut without touching native memory.
  */
-public record LabeledImages(float[] pixels, int[] labels, int rows, int cols) {
+public record LabeledImages(float[] pixels, int[] labels, DataShape shape) {
 
     public LabeledImages {
-        if ((long) labels.length * rows * cols != pixels.length) {
-            throw new IllegalArgumentException("pixel count does not match labels x rows x cols");
+        if ((long) labels.length * shape.pixelsPerImage() != pixels.length) {
+            throw new IllegalArgumentException("pixel count does not match labels x " + shape.describeImage());
         }
     }
 
@@ -19,7 +20,7 @@ public record LabeledImages(float[] pixels, int[] labels, int rows, int cols) {
     }
 
     public int pixelsPerImage() {
-        return rows * cols;
+        return shape.pixelsPerImage();
     }
 
     /** The images at the given indices, in that order. */
@@ -31,7 +32,13 @@ public record LabeledImages(float[] pixels, int[] labels, int rows, int cols) {
             System.arraycopy(pixels, indices[i] * n, p, i * n, n);
             l[i] = labels[indices[i]];
         }
-        return new LabeledImages(p, l, rows, cols);
+        return new LabeledImages(p, l, shape);
+    }
+
+    /** The first {@code n} images (all of them if there are fewer). */
+    public LabeledImages first(int n) {
+        int k = Math.min(n, count());
+        return new LabeledImages(pixelRange(0, k), labelRange(0, k), shape);
     }
 
     /** Pixels of images [from, to) as one flat array, ready for {@code NDManager.create}. */

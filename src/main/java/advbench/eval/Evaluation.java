@@ -1,9 +1,12 @@
 package advbench.eval;
 
+import advbench.data.DataShape;
 import java.util.List;
 
 /**
- * Everything measured on the test set: true labels, clean predictions, each attack's sweep, and
- * how many samples had an all-zero or non-finite input gradient at the clean point.
+ * Everything measured on the test set: its shape, true labels, clean predictions, each attack's
+ * sweep, how many samples had an all-zero or non-finite input gradient at the clean point, and
+ * the grid samples' images as the sweep made them.
  */
-public record Evaluation(int[] labels, int[] cleanPredicted, List<AttackOutcome> attacks, int zeroGradients, int nanGradients) {}
+public record Evaluation(DataShape shape, int[] labels, int[] cleanPredicted, List<AttackOutcome> attacks, int zeroGradients,
+                         int nanGradients, Examples examples) {}

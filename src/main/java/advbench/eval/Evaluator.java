@@ -4,19 +4,21 @@ import advbench.Progress;
 import advbench.RunLog;
 import advbench.attack.Adversarial;
 import advbench.attack.Batch;
-import advbench.attack.Sweep;
+import advbench.attack.Rows;
 import advbench.data.LabeledImages;
 import advbench.model.Classifier;
 import advbench.model.ImageBatch;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * Runs every attack at each of its epsilons over the test set, batch by batch, and records
- * per-sample outcomes. Each batch lives in its own NDManager scope, so native memory stays flat
- * however long the sweep.
+ * per-sample outcomes, and the images of the first {@code gridSamples} samples for the example
+ * grid. Each batch lives in its own NDManager scope, so native memory stays flat however long the
+ * sweep.
  */
 public final class Evaluator {
     private final int batchSize;
@@ -29,10 +31,13 @@ public final class Evaluator {
         this.log = log;
     }
 
-    public Evaluation evaluate(Classifier model, LabeledImages test, List<PlannedAttack> attacks) {
+    public Evaluation evaluate(Classifier model, LabeledImages test, List<PlannedAttack> attacks, int gridSamples) {
         int n = test.count();
         int[] clean = model.predictAll(test, batchSize);
         int[] gradientFaults = checkGradients(model, test);
+        LabeledImages samples = test.first(gridSamples);
+        Examples.Shot cleanShot = shot(model, samples.pixels(), Arrays.copyOf(clean, samples.count()), samples);
+        List<Examples.Row> rows = new ArrayList<>();
         List<AttackOutcome> outcomes = new ArrayList<>();
         for (PlannedAttack planned : attacks) {
             List<EpsilonOutcome> perEps = new ArrayList<>();
@@ -40,11 +45,12 @@ public final class Evaluator {
             for (double eps : planned.epsilons()) {
                 perEps.add(new EpsilonOutcome(eps, new int[n], targeted ? new int[n] : null, new float[n], new float[n], new int[1]));
             }
+            GridRows grid = new GridRows(planned, samples);
             long start = System.nanoTime();
             try (Progress bar = log.progress(planned.attack().name(), n, "img")) {
                 for (int from = 0; from < n; from += batchSize) {
                     int to = Math.min(n, from + batchSize);
-                    attackBatch(model, test, from, to, planned, perEps, sweep);
+                    attackBatch(model, test, from, to, planned, perEps, grid);
                     bar.advance(to - from);
                 }
             }
@@ -54,16 +60,20 @@ public final class Evaluator {
             var a = planned.attack();
             outcomes.add(new AttackOutcome(a.name(), a.norm(), a.iterative(),
                     a.target() == null ? null : a.target().describe(), List.copyOf(perEps)));
+            for (int e = 0; e < planned.epsilons().size(); e++) {
+                rows.add(new Examples.Row(a.name(), a.norm(), planned.epsilons().get(e), grid.shot(model, e)));
+            }
         }
-        return new Evaluation(test.labels().clone(), clean, List.copyOf(outcomes), gradientFaults[0], gradientFaults[1]);
+        return new Evaluation(test.shape(), test.labels().clone(), clean, List.copyOf(outcomes), gradientFaults[0],
+                gradientFaults[1], new Examples(samples, cleanShot, List.copyOf(rows)));
     }
 
-    private static void attackBatch(Classifier model, LabeledImages test, int from, int to, PlannedAttack planned,
-                                    List<EpsilonOutcome> perEps, Sweep sweep) {
+    private void attackBatch(Classifier model, LabeledImages test, int from, int to, PlannedAttack planned,
+                             List<EpsilonOutcome> perEps, GridRows grid) {
         try (NDManager scope = model.manager().newSubManager()) {
             NDArray x = ImageBatch.of(scope, test, from, to);
             Batch batch = new Batch(x, test.labelRange(from, to), range(from, to));
-            List<Adversarial> results = planned.attack().run(model, batch, planned.epsilons(), sweep);
+            List<Adversarial> results = EpsilonSweeper.run(planned.attack(), model, batch, planned.epsilons(), sweep);
             for (int e = 0; e < results.size(); e++) {
                 Adversarial adv = results.get(e);
                 EpsilonOutcome out = perEps.get(e);
@@ -77,8 +87,60 @@ public final class Evaluator {
                 }
                 System.arraycopy(linf, 0, out.linf(), from, linf.length);
                 System.arraycopy(l2, 0, out.l2(), from, l2.length);
+                grid.take(e, from, adv);
             }
         }
+    }
+
+    /** The grid samples' adversarial images of one attack, per epsilon, gathered from the batches that hold them. */
+    private static final class GridRows {
+        private final LabeledImages samples;
+        private final float[][] pixels;
+        private final int[][] predicted;
+
+        GridRows(PlannedAttack planned, LabeledImages samples) {
+            this.samples = samples;
+            int e = planned.epsilons().size();
+            this.pixels = new float[e][samples.count() * samples.pixelsPerImage()];
+            this.predicted = new int[e][samples.count()];
+        }
+
+        /** Copies the rows of a batch starting at test index {@code from} that are grid samples. */
+        void take(int e, int from, Adversarial adv) {
+            int k = Math.min(samples.count() - from, adv.predicted().length);
+            if (k <= 0) {
+                return;
+            }
+            int d = samples.pixelsPerImage();
+            float[] rows;
+            try (NDManager scope = adv.images().getManager().newSubManager()) {
+                NDArray picked = adv.images().get(scope.create(Rows.toLong(Rows.all(k))));
+                picked.attach(scope);
+                rows = picked.toFloatArray();
+            }
+            System.arraycopy(rows, 0, pixels[e], from * d, k * d);
+            System.arraycopy(adv.predicted(), 0, predicted[e], from, k);
+        }
+
+        Examples.Shot shot(Classifier model, int e) {
+            return Evaluator.shot(model, pixels[e], predicted[e], samples);
+        }
+    }
+
+    /** The images with the softmax probability the model gives the class it predicted. */
+    static Examples.Shot shot(Classifier model, float[] pixels, int[] predicted, LabeledImages shape) {
+        float[] confidence = new float[predicted.length];
+        if (predicted.length > 0) {
+            try (NDManager scope = model.manager().newSubManager()) {
+                NDArray x = ImageBatch.of(scope, new LabeledImages(pixels, new int[predicted.length], shape.shape()));
+                float[] p = model.logits(x).softmax(1).toFloatArray();
+                int classes = p.length / predicted.length;
+                for (int i = 0; i < predicted.length; i++) {
+                    confidence[i] = p[i * classes + predicted[i]];
+                }
+            }
+        }
+        return new Examples.Shot(pixels, predicted.clone(), confidence);
     }
 
     /**

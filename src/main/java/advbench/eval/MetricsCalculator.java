@@ -10,36 +10,35 @@ import java.util.TreeMap;
 public final class MetricsCalculator {
     private MetricsCalculator() {}
 
-    public static final int NUM_CLASSES = 10;
-
     public static Metrics compute(Evaluation ev) {
         int[] labels = ev.labels();
+        int classes = ev.shape().classes();
         List<Metrics.AttackCurve> curves = new ArrayList<>();
         for (AttackOutcome a : ev.attacks()) {
             List<Metrics.Point> points = new ArrayList<>();
             for (EpsilonOutcome e : a.perEpsilon()) {
-                points.add(point(labels, ev.cleanPredicted(), e));
+                points.add(point(labels, ev.cleanPredicted(), e, classes));
             }
             curves.add(new Metrics.AttackCurve(a.attack(), a.norm().label(), a.target(), List.copyOf(points)));
         }
         int n = labels.length;
         Metrics.GradientCheck gradients = new Metrics.GradientCheck(ratio(ev.zeroGradients(), n), ratio(ev.nanGradients(), n));
-        return new Metrics(n, clean(labels, ev.cleanPredicted()), List.copyOf(curves), worstCase(ev),
+        return new Metrics(n, clean(labels, ev.cleanPredicted(), classes), List.copyOf(curves), worstCase(ev),
                 gradients, SanityChecks.warnings(ev, curves, gradients));
     }
 
-    static Metrics.Clean clean(int[] labels, int[] predicted) {
-        int[][] confusion = new int[NUM_CLASSES][NUM_CLASSES];
+    static Metrics.Clean clean(int[] labels, int[] predicted, int classes) {
+        int[][] confusion = new int[classes][classes];
         for (int i = 0; i < labels.length; i++) {
             confusion[labels[i]][predicted[i]]++;
         }
         List<Metrics.ClassScores> perClass = new ArrayList<>();
         int correct = 0;
-        for (int c = 0; c < NUM_CLASSES; c++) {
+        for (int c = 0; c < classes; c++) {
             int tp = confusion[c][c];
             int support = 0;
             int predictedAsC = 0;
-            for (int k = 0; k < NUM_CLASSES; k++) {
+            for (int k = 0; k < classes; k++) {
                 support += confusion[c][k];
                 predictedAsC += confusion[k][c];
             }
@@ -52,15 +51,15 @@ public final class MetricsCalculator {
         return new Metrics.Clean(ratio(correct, labels.length), List.copyOf(perClass), confusion);
     }
 
-    static Metrics.Point point(int[] labels, int[] cleanPredicted, EpsilonOutcome e) {
+    static Metrics.Point point(int[] labels, int[] cleanPredicted, EpsilonOutcome e, int classes) {
         int n = labels.length;
         int correct = 0;
         int cleanCorrect = 0;
         int fooled = 0;
         int targeted = 0;
         int hitTarget = 0;
-        int[] classCorrect = new int[NUM_CLASSES];
-        int[] classCount = new int[NUM_CLASSES];
+        int[] classCorrect = new int[classes];
+        int[] classCount = new int[classes];
         double sumLinf = 0;
         double maxLinf = 0;
         double sumL2 = 0;
@@ -81,8 +80,8 @@ public final class MetricsCalculator {
             maxLinf = Math.max(maxLinf, e.linf()[i]);
             sumL2 += e.l2()[i];
         }
-        double[] perClass = new double[NUM_CLASSES];
-        for (int c = 0; c < NUM_CLASSES; c++) {
+        double[] perClass = new double[classes];
+        for (int c = 0; c < classes; c++) {
             perClass[c] = ratio(classCorrect[c], classCount[c]);
         }
         return new Metrics.Point(e.epsilon(), ratio(correct, n), ratio(fooled, cleanCorrect),

@@ -1,5 +1,10 @@
 package advbench.experiment;
 
+import advbench.SpecException;
+import advbench.attack.ParamChecks;
+import advbench.attack.StepSize;
+import advbench.train.Objective;
+import advbench.train.TrainingPlan;
 import java.util.List;
 
 /**
@@ -16,36 +21,35 @@ import java.util.List;
  */
 public record DefenceSpec(String method, Double epsilon, Double stepSize, Double relStepSize, Integer steps, Double beta,
                           Integer epochs, Integer batchSize, Double learningRate, String schedule, Integer holdout) {
-    public static final List<String> METHODS = List.of("fgsm-rs", "pgd", "trades");
     public static final List<String> SCHEDULES = List.of("constant", "one-cycle");
 
     public DefenceSpec {
         SpecException.require(method, "method");
-        if (!METHODS.contains(method)) {
-            throw new SpecException("method", "unknown defence '" + method + "'; expected one of " + String.join(", ", METHODS));
-        }
+        String name = method;
+        DefenceMethod m = DefenceMethod.byName(method).orElseThrow(() -> new SpecException("method",
+                "unknown defence '" + name + "'; expected one of " + String.join(", ", DefenceMethod.names())));
         epsilon = SpecException.require(epsilon, "epsilon");
         if (!(epsilon > 0 && epsilon <= 1)) {
             throw new SpecException("epsilon", "must be in (0, 1] (L-inf, pixel scale), got " + epsilon);
         }
-        if (method.equals("fgsm-rs")) {
-            if (steps != null && steps != 1) {
-                throw new SpecException("steps", "fgsm-rs takes one step; use method pgd for more");
+        if (m.fixedSteps != null) {
+            if (steps != null && !steps.equals(m.fixedSteps)) {
+                throw new SpecException("steps", method + " takes " + m.fixedSteps + " step; use method pgd for more");
             }
-            steps = 1;
+            steps = m.fixedSteps;
         }
-        steps = AttackParams.steps(method, steps, 10);
-        double defaultRel = method.equals("fgsm-rs") ? 1.25 : 2.5 / steps;
-        AttackParams.stepSize(method, stepSize, relStepSize, defaultRel);
+        steps = ParamChecks.steps(method, steps, 10);
+        double defaultRel = m.defaultRelativeStep(steps);
+        ParamChecks.stepSize(method, stepSize, relStepSize, defaultRel);
         if (relStepSize == null && stepSize == null) {
             relStepSize = defaultRel;
         }
-        if (beta != null && !method.equals("trades")) {
+        if (beta != null && !m.takesBeta()) {
             throw new SpecException("beta", "only trades takes beta");
         }
-        if (method.equals("trades")) {
+        if (m.takesBeta()) {
             beta = beta == null ? 6.0 : beta;
-            if (!(beta >= 0)) {
+            if (!(beta >= 0 && Double.isFinite(beta))) {
                 throw new SpecException("beta", "must be >= 0, got " + beta);
             }
         }
@@ -62,7 +66,17 @@ public record DefenceSpec(String method, Double epsilon, Double stepSize, Double
         holdout = SpecException.atLeast(holdout == null ? 500 : holdout, 0, "holdout");
     }
 
-    public advbench.attack.StepSize step() {
-        return AttackParams.stepSize(method, stepSize, relStepSize, 1.0);
+    public StepSize step() {
+        return ParamChecks.stepSize(method, stepSize, relStepSize, 1.0);
+    }
+
+    /** The defended model's training: the model section's optimizer with this section's length and schedule. */
+    public TrainingPlan plan(ModelSpec model) {
+        return new TrainingPlan(epochs, batchSize, model.optimizer(), learningRate, schedule);
+    }
+
+    /** What a training step of this defence minimises; {@code seed} draws its random starts. */
+    public Objective objective(long seed) {
+        return DefenceMethod.byName(method).orElseThrow().objective(this, seed);
     }
 }

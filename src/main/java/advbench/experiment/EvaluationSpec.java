@@ -1,6 +1,7 @@
 package advbench.experiment;
 
-import advbench.attack.Sweep;
+import advbench.SpecException;
+import advbench.eval.Sweep;
 
 /**
  * How attacks are run; none of it changes which samples count as robust.

@@ -1,6 +1,9 @@
 package advbench.experiment;
 
+import advbench.SpecException;
 import advbench.UserError;
+import advbench.attack.AttackSpec;
+import advbench.attack.Attacks;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -13,6 +16,7 @@ import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.jsontype.NamedType;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
@@ -48,6 +52,9 @@ public final class ExperimentLoader {
             .disable(YAMLGenerator.Feature.USE_NATIVE_TYPE_ID)
             .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
             .serializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+            // the attack types of experiment files are those of the attack registry
+            .registerSubtypes(Attacks.types().entrySet().stream().map(e -> new NamedType(e.getValue(), e.getKey()))
+                    .toArray(NamedType[]::new))
             .build();
 
     public static ExperimentSpec load(Path file) {
@@ -109,9 +116,41 @@ public final class ExperimentLoader {
         return new UserError(fileName + ":" + line + ": " + (field.isEmpty() ? "" : field + ": ") + message);
     }
 
+    /** The experiment as resolved, defaults filled in: config.yaml of a run, which bench run accepts as it is. */
+    public static String resolvedConfig(ExperimentSpec spec) {
+        try {
+            return YAML.writeValueAsString(spec);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String sha256(String text) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static String attackTypes() {
-        return java.util.Arrays.stream(AttackSpec.class.getAnnotation(com.fasterxml.jackson.annotation.JsonSubTypes.class).value())
-                .map(com.fasterxml.jackson.annotation.JsonSubTypes.Type::name).collect(Collectors.joining(", "));
+        return String.join(", ", Attacks.types().keySet());
+    }
+
+    /**
+     * A value found wrong only once the data is loaded (a target class the data does not have, an
+     * L2 budget larger than its images allow), reported like any error of the file: its line and
+     * field. {@code field} is a full path such as {@code attacks[1].target}.
+     */
+    public static UserError located(Path file, String field, String message) {
+        int line = 0;
+        try {
+            line = YamlLines.of(Files.readString(file, StandardCharsets.UTF_8)).lineOf(field);
+        } catch (IOException e) {
+            // the message without a line is still the right message
+        }
+        return new UserError(file + (line > 0 ? ":" + line : "") + ": " + field + ": " + message);
     }
 
     private static String describeType(Class<?> type) {

@@ -1,6 +1,9 @@
 package advbench.experiment;
 
+import advbench.SpecException;
+import advbench.attack.AttackSpec;
 import advbench.attack.Norm;
+import advbench.attack.ParamChecks;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -45,7 +48,7 @@ public record ExperimentSpec(String name, Integer seed, DatasetSpec dataset, Mod
                 throw new SpecException("epsilons", "missing required field (attacks[" + i + "] has no epsilons of its own)");
             }
         }
-        epsilons = AttackParams.epsilons(epsilons, Norm.LINF, "epsilons");
+        epsilons = ParamChecks.epsilons(epsilons, Norm.LINF, "epsilons");
         evaluation = evaluation == null ? EvaluationSpec.DEFAULT : evaluation;
         outputs = outputs == null ? OutputSpec.DEFAULT : outputs;
     }

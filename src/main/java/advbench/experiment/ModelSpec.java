@@ -1,6 +1,8 @@
 package advbench.experiment;
 
+import advbench.SpecException;
 import advbench.model.Architectures;
+import advbench.train.TrainingPlan;
 import java.util.List;
 
 /**
@@ -28,5 +30,10 @@ public record ModelSpec(String architecture, Integer epochs, Integer batchSize, 
         if (!(learningRate > 0 && learningRate < 10)) {
             throw new SpecException("learning_rate", "must be a positive number below 10, got " + learningRate);
         }
+    }
+
+    /** How the baseline is trained: this section's settings at a constant learning rate. */
+    public TrainingPlan plan() {
+        return new TrainingPlan(epochs, batchSize, optimizer, learningRate, "constant");
     }
 }

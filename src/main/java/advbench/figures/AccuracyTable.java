@@ -1,5 +1,6 @@
 package advbench.figures;
 
+import advbench.report.Epsilons;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -1,6 +1,7 @@
 package advbench.figures;
 
 import advbench.UserError;
+import advbench.report.Epsilons;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;

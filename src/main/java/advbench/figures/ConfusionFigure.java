@@ -1,5 +1,6 @@
 package advbench.figures;
 
+import advbench.data.DataShape;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
@@ -10,16 +11,25 @@ import java.awt.geom.Rectangle2D;
  * A confusion matrix, true class down, predicted class across. Each cell holds its count; its
  * shade is the share of its row (the true class), on a single-hue blue ramp that reads the same
  * in grey-scale and to colour-blind readers. The matrix is square and centred in the figure.
+ * Where the data set names its classes, the rows carry the names beside the numbers that head
+ * the columns.
  */
 public final class ConfusionFigure implements Drawing {
     private static final double PAD = 2;
     private final int[][] counts;
+    private final DataShape shape;
     private final FigureStyle style;
 
     /** @param counts [true][predicted] */
-    public ConfusionFigure(int[][] counts, FigureStyle style) {
+    public ConfusionFigure(int[][] counts, DataShape shape, FigureStyle style) {
         this.counts = counts;
+        this.shape = shape;
         this.style = style;
+    }
+
+    /** "3" or, with class names, "3 Dress". */
+    private String rowLabel(int c) {
+        return shape.hasClassNames() ? c + " " + shape.className(c) : Integer.toString(c);
     }
 
     /** Builds the matrix from per-sample labels and predictions. */
@@ -40,7 +50,10 @@ public final class ConfusionFigure implements Drawing {
         Font tick = style.smallFont();
         double title = style.hasTitle() ? style.titleFont().getSize2D() * 1.4 : 0;
         double lh = label.getSize2D() * 1.3;
-        double tickW = g.getFontMetrics(tick).getStringBounds(Integer.toString(k - 1), g).getWidth() + 3;
+        double tickW = 3;
+        for (int c = 0; c < k; c++) {
+            tickW = Math.max(tickW, g.getFontMetrics(tick).getStringBounds(rowLabel(c), g).getWidth() + 3);
+        }
         double left = PAD + lh + tickW; // rotated "true class", then tick labels
         double top = PAD + title + lh + tick.getSize2D() * 1.3; // "predicted class" above the matrix, then ticks
         double side = Math.max(10, Math.min(width - left - PAD, height - top - PAD));
@@ -88,7 +101,7 @@ public final class ConfusionFigure implements Drawing {
         g.setFont(tick);
         for (int c = 0; c < k; c++) {
             centred(g, Integer.toString(c), x0 + (c + 0.5) * cell, y0 - tick.getSize2D() * 0.4);
-            String s = Integer.toString(c);
+            String s = rowLabel(c);
             double w = g.getFontMetrics().getStringBounds(s, g).getWidth();
             g.drawString(s, (float) (x0 - 2 - w), (float) (y0 + (c + 0.5) * cell + tick.getSize2D() * 0.35));
         }

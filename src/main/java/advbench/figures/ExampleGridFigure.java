@@ -1,5 +1,8 @@
 package advbench.figures;
 
+import advbench.data.DataShape;
+import advbench.report.Epsilons;
+import advbench.report.SavedExamples;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -9,38 +12,43 @@ import java.awt.RenderingHints;
 import java.awt.geom.AffineTransform;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
-import java.util.ArrayList;
-import java.util.List;
 import java.math.BigDecimal;
 import java.math.MathContext;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The adversarial example grid as a paper figure. Columns are test samples (their true class on
  * top); the first row shows the clean images, then each chosen attack and epsilon has two rows:
- * the adversarial images and the perturbation x_adv - x on a diverging colour map (blue below,
- * red above, white unchanged) scaled to the row's largest |delta|, printed beside it. Under every
- * image: the predicted class and its softmax confidence, in vermillion with a frame when wrong.
+ * the adversarial images and the perturbation x_adv - x scaled to the row's largest |delta|,
+ * printed beside it (see {@link Bitmaps}). Under every image: the predicted class and its softmax
+ * confidence, in vermillion with a frame when wrong. Grey and colour images alike.
  *
- * <p>The width is the requested one; the height follows from the number of rows, so that
- * images stay square.
+ * <p>Classes are named where the data set names them and the names fit under an image; otherwise
+ * they are numbered and a key under the grid names them. The width is the requested one; the
+ * height follows from the rows, so that images stay square.
  */
 public final class ExampleGridFigure implements Drawing {
-    /** Pixels per image pixel in the embedded bitmaps: crisp even where a viewer smooths. */
-    static final int UPSCALE = 4;
     private static final double PAD = 2;
+    /** The smallest caption font, in points, before names give way to numbers. */
+    private static final double SMALLEST_NAME_FONT = 4.5;
 
     private final SavedExamples.ModelExamples examples;
     private final List<SavedExamples.AttackImages> rows;
+    private final DataShape shape;
     private final int samples;
     private final FigureStyle style;
 
     /**
      * @param rows the attacks and epsilons to show, in order
+     * @param shape the data's shape, for its class names
      * @param samples how many samples (columns), at most those saved
      */
-    public ExampleGridFigure(SavedExamples.ModelExamples examples, List<SavedExamples.AttackImages> rows, int samples, FigureStyle style) {
+    public ExampleGridFigure(SavedExamples.ModelExamples examples, List<SavedExamples.AttackImages> rows, DataShape shape,
+                             int samples, FigureStyle style) {
         this.examples = examples;
         this.rows = List.copyOf(rows);
+        this.shape = shape;
         this.samples = Math.min(samples, examples.count());
         this.style = style;
     }
@@ -61,7 +69,7 @@ public final class ExampleGridFigure implements Drawing {
             float[] adv = row.images().floats();
             String eps = "\u03b5 = " + Epsilons.format(row.epsilon());
             bands.add(new Band(new String[] {row.attack(), eps}, adv, row.images().predicted(), row.images().confidence(), 0));
-            float[] delta = new float[samples * examples.rows() * examples.cols()];
+            float[] delta = new float[samples * examples.pixelsPerImage()];
             double max = 0;
             for (int i = 0; i < delta.length; i++) {
                 delta[i] = adv[i] - x[i];
@@ -73,7 +81,7 @@ public final class ExampleGridFigure implements Drawing {
         return bands;
     }
 
-    private double lineHeight(Font font) {
+    private static double lineHeight(Font font) {
         return font.getSize2D() * 1.25;
     }
 
@@ -98,40 +106,73 @@ public final class ExampleGridFigure implements Drawing {
         }
     }
 
-    private record Layout(double label, double cell, double image, double header, double caption, double title, double height) {}
+    /** Sizes in points; {@code key} holds the lines naming numbered classes (empty when names are drawn). */
+    private record Layout(double label, double cell, double image, double header, double caption, double title, Font captions,
+                          boolean names, List<String> key, double height) {}
 
     private Layout layout(Graphics2D g, double width) {
         double label = Math.min(labelWidth(g), width * 0.35);
         double cell = (width - 2 * PAD - label) / samples;
         double image = cell * 0.9;
-        double caption = lineHeight(captionFont(cell));
-        double header = lineHeight(style.smallFont());
+        boolean names = shape.hasClassNames() && fits(g, widestName(), cell, SMALLEST_NAME_FONT);
+        Font captions = captionFont(g, names ? widestName() : Integer.toString(shape.classes() - 1), cell);
+        double header = lineHeight(names ? captions : style.smallFont());
         double title = style.hasTitle() ? lineHeight(style.titleFont()) + 2 : 0;
-        double height = 2 * PAD + title + header;
+        List<String> key = shape.hasClassNames() && !names ? key(g, width - 2 * PAD) : List.of();
+        double height = 2 * PAD + title + header + key.size() * lineHeight(style.smallFont());
         for (Band b : bands()) {
-            height += image + (b.perturbation() ? 0 : caption) + cell - image;
+            height += image + (b.perturbation() ? 0 : lineHeight(captions)) + cell - image;
         }
-        return new Layout(label, cell, image, header, caption, title, height);
+        return new Layout(label, cell, image, header, lineHeight(captions), title, captions, names, key, height);
     }
 
-    /** Captions shrink until "7 100%" fits under an image. */
-    private Font captionFont(double cell) {
+    private String widestName() {
+        String widest = "";
+        for (int c = 0; c < shape.classes(); c++) {
+            widest = shape.className(c).length() > widest.length() ? shape.className(c) : widest;
+        }
+        return widest;
+    }
+
+    /** Whether "NAME 100%" fits under an image at the given font size. */
+    private boolean fits(Graphics2D g, String name, double cell, double size) {
+        Font f = style.smallFont().deriveFont((float) size);
+        return g.getFontMetrics(f).getStringBounds(name + " 100%", g).getWidth() <= cell * 0.95;
+    }
+
+    /** Captions shrink until "NAME 100%" fits under an image. */
+    private Font captionFont(Graphics2D g, String widest, double cell) {
         Font f = style.smallFont();
-        Graphics2D g = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB).createGraphics();
-        try {
-            while (f.getSize2D() > 3 && g.getFontMetrics(f).getStringBounds("8 100%", g).getWidth() > cell * 0.9) {
-                f = f.deriveFont(f.getSize2D() - 0.25f);
-            }
-        } finally {
-            g.dispose();
+        while (f.getSize2D() > 3 && !fits(g, widest, cell, f.getSize2D())) {
+            f = f.deriveFont(f.getSize2D() - 0.25f);
         }
         return f;
+    }
+
+    /** "0 T-shirt/top, 1 Trouser, ..." wrapped to the width. */
+    private List<String> key(Graphics2D g, double width) {
+        FontMetrics fm = g.getFontMetrics(style.smallFont());
+        List<String> lines = new ArrayList<>();
+        StringBuilder line = new StringBuilder();
+        for (int c = 0; c < shape.classes(); c++) {
+            String entry = c + " " + shape.className(c) + (c < shape.classes() - 1 ? ", " : "");
+            if (line.length() > 0 && fm.getStringBounds(line + entry, g).getWidth() > width) {
+                lines.add(line.toString().strip());
+                line.setLength(0);
+            }
+            line.append(entry);
+        }
+        lines.add(line.toString().strip());
+        return lines;
+    }
+
+    private String className(Layout l, int c) {
+        return l.names() ? shape.className(c) : Integer.toString(c);
     }
 
     @Override
     public void draw(Graphics2D g, double width, double height) {
         Layout l = layout(g, width);
-        Font caption = captionFont(l.cell());
         g.setPaint(Color.WHITE);
         g.fill(new Rectangle2D.Double(0, 0, width, height));
         double y = PAD;
@@ -145,11 +186,13 @@ public final class ExampleGridFigure implements Drawing {
         g.setFont(style.smallFont());
         g.setPaint(FigureStyle.TEXT);
         text(g, "true", PAD, y + style.smallFont().getSize2D(), false);
+        g.setFont(l.names() ? l.captions() : style.smallFont());
         for (int i = 0; i < samples; i++) {
-            text(g, Integer.toString(examples.labels()[i]), x0 + i * l.cell() + l.image() / 2, y + style.smallFont().getSize2D(), true);
+            text(g, className(l, examples.labels()[i]), x0 + i * l.cell() + l.image() / 2, y + g.getFont().getSize2D(), true);
         }
         y += l.header();
-        int pixels = examples.rows() * examples.cols();
+        int pixels = examples.pixelsPerImage();
+        int channels = examples.channelCount();
         for (Band b : bands()) {
             g.setFont(style.smallFont());
             g.setPaint(FigureStyle.TEXT);
@@ -159,23 +202,35 @@ public final class ExampleGridFigure implements Drawing {
             }
             for (int i = 0; i < samples; i++) {
                 double x = x0 + i * l.cell();
-                BufferedImage img = b.perturbation() ? diverging(b.pixels(), i * pixels, b.scale()) : grey(b.pixels(), i * pixels);
+                BufferedImage img = b.perturbation()
+                        ? Bitmaps.perturbation(b.pixels(), i * pixels, channels, examples.rows(), examples.cols(), b.scale())
+                        : Bitmaps.image(b.pixels(), i * pixels, channels, examples.rows(), examples.cols());
                 drawImage(g, img, x, y, l.image());
                 if (!b.perturbation()) {
-                    boolean wrong = b.predicted()[i] != examples.labels()[i];
-                    if (wrong) {
-                        g.setPaint(FigureStyle.WRONG);
-                        g.setStroke(new BasicStroke(1.2f));
-                        g.draw(new Rectangle2D.Double(x - 0.6, y - 0.6, l.image() + 1.2, l.image() + 1.2));
-                    }
-                    g.setFont(wrong ? caption.deriveFont(Font.BOLD) : caption);
-                    g.setPaint(wrong ? FigureStyle.WRONG : FigureStyle.TEXT);
-                    String text = b.predicted()[i] + " " + Math.round(100 * b.confidence()[i]) + "%";
-                    text(g, text, x + l.image() / 2, y + l.image() + caption.getSize2D() * 1.05, true);
+                    caption(g, l, b.predicted()[i], b.confidence()[i], b.predicted()[i] != examples.labels()[i], x, y);
                 }
             }
             y += l.image() + (b.perturbation() ? 0 : l.caption()) + l.cell() - l.image();
         }
+        g.setFont(style.smallFont());
+        g.setPaint(FigureStyle.TEXT);
+        for (String line : l.key()) {
+            y += lineHeight(style.smallFont());
+            text(g, line, PAD, y - style.smallFont().getSize2D() * 0.25, false);
+        }
+    }
+
+    /** "7 98%" under an image, framed and in vermillion when the prediction is wrong. */
+    private void caption(Graphics2D g, Layout l, int predicted, float confidence, boolean wrong, double x, double y) {
+        if (wrong) {
+            g.setPaint(FigureStyle.WRONG);
+            g.setStroke(new BasicStroke(1.2f));
+            g.draw(new Rectangle2D.Double(x - 0.6, y - 0.6, l.image() + 1.2, l.image() + 1.2));
+        }
+        g.setFont(wrong ? l.captions().deriveFont(Font.BOLD) : l.captions());
+        g.setPaint(wrong ? FigureStyle.WRONG : FigureStyle.TEXT);
+        String text = className(l, predicted) + " " + Math.round(100 * confidence) + "%";
+        text(g, text, x + l.image() / 2, y + l.image() + l.captions().getSize2D() * 1.05, true);
     }
 
     private static void text(Graphics2D g, String s, double x, double baseline, boolean centred) {
@@ -191,45 +246,5 @@ public final class ExampleGridFigure implements Drawing {
         if (hint != null) {
             g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, hint);
         }
-    }
-
-    private BufferedImage grey(float[] pixels, int offset) {
-        return bitmap(pixels, offset, v -> {
-            int c = (int) Math.round(255 * Math.min(1.0, Math.max(0.0, v)));
-            return (c << 16) | (c << 8) | c;
-        });
-    }
-
-    private BufferedImage diverging(float[] delta, int offset, double scale) {
-        return bitmap(delta, offset, v -> diverging(v / scale));
-    }
-
-    /**
-     * ColorBrewer RdBu (colour-blind safe): -1 dark blue, 0 white, +1 dark red, piecewise linear
-     * through its light tints so that small perturbations stay visible.
-     */
-    static int diverging(double t) {
-        return FigureStyle.ramp(new int[] {0x2166AC, 0x67A9CF, 0xFFFFFF, 0xEF8A62, 0xB2182B}, (t + 1) / 2);
-    }
-
-    private interface ColourMap {
-        int rgb(double value);
-    }
-
-    private BufferedImage bitmap(float[] values, int offset, ColourMap map) {
-        int rows = examples.rows();
-        int cols = examples.cols();
-        BufferedImage img = new BufferedImage(cols * UPSCALE, rows * UPSCALE, BufferedImage.TYPE_INT_RGB);
-        for (int r = 0; r < rows; r++) {
-            for (int c = 0; c < cols; c++) {
-                int rgb = map.rgb(values[offset + r * cols + c]);
-                for (int dy = 0; dy < UPSCALE; dy++) {
-                    for (int dx = 0; dx < UPSCALE; dx++) {
-                        img.setRGB(c * UPSCALE + dx, r * UPSCALE + dy, rgb);
-                    }
-                }
-            }
-        }
-        return img;
     }
 }

@@ -11,13 +11,14 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import javax.imageio.ImageIO;
+import org.apache.batik.svggen.SVGGeneratorContext;
+import org.apache.batik.svggen.SVGGraphics2D;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.pdfbox.pdmodel.PDPageContentStream;
 import org.apache.pdfbox.pdmodel.common.PDRectangle;
-import org.jfree.svg.SVGGraphics2D;
-import org.jfree.svg.SVGUnits;
-import org.jfree.svg.ViewBox;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
 
 /**
  * The three file formats of a figure. A {@link Drawing} is laid out in points; PNG scales it to
@@ -56,14 +57,28 @@ public enum FigureFormat {
     SVG {
         @Override
         public byte[] render(Drawing drawing, double widthPt, double heightPt, int dpi) {
-            SVGGraphics2D g = new SVGGraphics2D(widthPt, heightPt, SVGUnits.PT);
+            SVGGraphics2D g = new SVGGraphics2D(svgContext(), false);
             g.setRenderingHint(RenderingHints.KEY_FRACTIONALMETRICS, RenderingHints.VALUE_FRACTIONALMETRICS_ON);
             drawing.draw(g, widthPt, heightPt);
-            // a viewBox in points makes the drawing's units the page's points (without it, SVG user
-            // units are pixels and the figure would fill only three quarters of its declared size)
-            String svg = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                    + g.getSVGElement(null, true, new ViewBox(0, 0, widthPt, heightPt), null, null) + "\n";
-            return svg.getBytes(StandardCharsets.UTF_8);
+            Element root = g.getRoot();
+            // sized in points with a viewBox in points: the drawing's units are the page's points
+            // (without the viewBox, SVG user units are pixels and the figure would not fill its size)
+            root.setAttributeNS(null, "width", number(widthPt) + "pt");
+            root.setAttributeNS(null, "height", number(heightPt) + "pt");
+            root.setAttributeNS(null, "viewBox", "0 0 " + number(widthPt) + " " + number(heightPt));
+            java.io.StringWriter out = new java.io.StringWriter();
+            try {
+                g.stream(root, out, true, false);
+            } catch (org.apache.batik.svggen.SVGGraphics2DIOException e) {
+                throw new UncheckedIOException(new IOException(e.getMessage(), e));
+            } finally {
+                g.dispose();
+            }
+            // Batik heads the file with the SVG 1.0 DOCTYPE, which XML parsers then try to fetch from
+            // the W3C: SVG needs none, so the file starts at its own declaration and root element
+            String svg = out.toString();
+            return ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + svg.substring(svg.indexOf("<svg")) + "\n")
+                    .getBytes(StandardCharsets.UTF_8);
         }
     },
     PDF {
@@ -91,6 +106,45 @@ public enum FigureFormat {
             }
         }
     };
+
+    /**
+     * Batik's generator on a plain JDK DOM document; the comment it would add and the fixed-point
+     * precision are set so that equal drawings give equal files.
+     */
+    private static SVGGeneratorContext svgContext() {
+        Document doc;
+        try {
+            doc = javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder().getDOMImplementation()
+                    .createDocument("http://www.w3.org/2000/svg", "svg", null);
+        } catch (javax.xml.parsers.ParserConfigurationException e) {
+            throw new IllegalStateException(e);
+        }
+        SVGGeneratorContext context = SVGGeneratorContext.createDefault(doc);
+        context.setComment(null);
+        context.setPrecision(4);
+        context.setImageHandler(new PngDataUris());
+        return context;
+    }
+
+    /**
+     * Bitmaps (the grid's images) embedded in the SVG as base64 PNG: Batik's own handler looks for
+     * its PNG codec (batik-codec, with a dozen more jars), so the JDK's ImageIO encodes them.
+     */
+    private static final class PngDataUris extends org.apache.batik.svggen.ImageHandlerBase64Encoder {
+        @Override
+        public void encodeImage(java.awt.image.RenderedImage image, java.io.OutputStream out)
+                throws org.apache.batik.svggen.SVGGraphics2DIOException {
+            try {
+                ImageIO.write(image, "png", out);
+            } catch (IOException e) {
+                throw new org.apache.batik.svggen.SVGGraphics2DIOException(e);
+            }
+        }
+    }
+
+    private static String number(double v) {
+        return new java.math.BigDecimal(v).setScale(3, java.math.RoundingMode.HALF_UP).stripTrailingZeros().toPlainString();
+    }
 
     /** The figure in this format; dpi matters only for PNG. */
     public abstract byte[] render(Drawing drawing, double widthPt, double heightPt, int dpi);

@@ -1,6 +1,9 @@
 package advbench.figures;
 
 import advbench.UserError;
+import advbench.report.Epsilons;
+import advbench.report.SavedExamples;
+import advbench.report.SavedPredictions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -109,14 +112,14 @@ public final class Figures {
             if (run.predictions() != null) {
                 SavedPredictions.ModelPredictions p = predictionsOf(run, model.name());
                 if (p != null) {
-                    int classes = classes(model, p);
-                    figure(dir, "confusion_clean" + suffix, new ConfusionFigure(ConfusionFigure.count(p.labels(), p.clean(), classes), style),
-                            options.width(), options.height(), options, outputs);
+                    int classes = run.shape().classes();
+                    figure(dir, "confusion_clean" + suffix, new ConfusionFigure(ConfusionFigure.count(p.labels(), p.clean(), classes),
+                                    run.shape(), style), options.width(), options.height(), options, outputs);
                     if (picks.confusion() != null) {
                         int[] predicted = predictedUnder(p, picks.confusion());
                         if (predicted != null) {
                             figure(dir, "confusion_" + picks.confusion().slug() + suffix,
-                                    new ConfusionFigure(ConfusionFigure.count(p.labels(), predicted, classes), style),
+                                    new ConfusionFigure(ConfusionFigure.count(p.labels(), predicted, classes), run.shape(), style),
                                     options.width(), options.height(), options, outputs);
                         }
                     }
@@ -124,7 +127,7 @@ public final class Figures {
                 }
             }
             if (model.confusion() != null) { // older runs: the clean matrix is in metrics.json
-                figure(dir, "confusion_clean" + suffix, new ConfusionFigure(model.confusion(), style),
+                figure(dir, "confusion_clean" + suffix, new ConfusionFigure(model.confusion(), run.shape(), style),
                         options.width(), options.height(), options, outputs);
             }
         }
@@ -135,7 +138,7 @@ public final class Figures {
                     ex.attacks().stream().filter(a -> a.attack().equals(pick.attack()) && Epsilons.same(a.epsilon(), pick.epsilon()))
                             .findFirst().ifPresent(rows::add);
                 }
-                ExampleGridFigure grid = new ExampleGridFigure(ex, rows, options.gridSamples(), style);
+                ExampleGridFigure grid = new ExampleGridFigure(ex, rows, run.shape(), options.gridSamples(), style);
                 figure(dir, "adversarial_grid" + suffix(run, ex.model()), grid, options.width(), grid.height(options.width()),
                         options, outputs);
             }
@@ -191,18 +194,6 @@ public final class Figures {
         return p.attacks().entrySet().stream()
                 .filter(e -> e.getKey().attack().equals(pick.attack()) && Epsilons.same(e.getKey().epsilon(), pick.epsilon()))
                 .map(Map.Entry::getValue).findFirst().orElse(null);
-    }
-
-    /** Classes of the data set: the clean matrix's size, else one more than the largest label. */
-    private static int classes(RunData.ModelResult model, SavedPredictions.ModelPredictions p) {
-        if (model.confusion() != null) {
-            return model.confusion().length;
-        }
-        int max = 0;
-        for (int l : p.labels()) {
-            max = Math.max(max, l);
-        }
-        return max + 1;
     }
 
     /** A name as part of a file name: lower case, anything but letters and digits as '-'. */

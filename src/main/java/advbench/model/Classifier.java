@@ -1,5 +1,7 @@
 package advbench.model;
 
+import advbench.UserError;
+import advbench.data.DataShape;
 import advbench.data.LabeledImages;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
@@ -19,33 +21,73 @@ import java.nio.file.Path;
 
 /**
  * A trained (or trainable) image classifier: a DJL model plus the two things attacks need from
- * it, logits in inference mode and the gradient of the loss with respect to the input.
+ * it, logits in inference mode and the gradient of a loss with respect to the input. It knows the
+ * {@link DataShape} it takes, and that its outputs are the data's classes.
  */
 public final class Classifier implements AutoCloseable {
     public static final String WEIGHTS_NAME = "model";
 
     private final String architecture;
+    private final DataShape shape;
     private final Model model;
     /** Replaced whenever weights are loaded: it holds on to the parameter arrays it first saw. */
     private ParameterStore parameters;
 
-    private Classifier(String architecture, Model model) {
+    private Classifier(String architecture, DataShape shape, Model model) {
         this.architecture = architecture;
+        this.shape = shape;
         this.model = model;
         this.parameters = new ParameterStore(model.getNDManager(), false);
     }
 
-    /** A freshly initialised model; call {@link Engines#seed} first for reproducible weights. */
-    public static Classifier create(String architecture, int rows, int cols) {
-        Block block = Architectures.build(architecture);
+    /**
+     * A freshly initialised model for images of {@code shape}, one output per class; call
+     * {@link Engines#seed} first for reproducible weights. An architecture that cannot take the
+     * data (images too small for its pooling, say) is a {@link UserError}, found here rather than
+     * in the middle of training.
+     */
+    public static Classifier create(String architecture, DataShape shape) {
+        Block block = Architectures.build(architecture, shape.classes());
         Model model = Model.newInstance(architecture, "PyTorch");
         model.setBlock(block);
-        block.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, 1, rows, cols));
-        return new Classifier(architecture, model);
+        Classifier classifier = new Classifier(architecture, shape, model);
+        try {
+            block.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, shape.channels(), shape.height(), shape.width()));
+            classifier.checkOutputs();
+        } catch (RuntimeException e) {
+            model.close();
+            throw e instanceof UserError u ? u : new UserError(architecture + " cannot take " + shape.describeImage()
+                    + " images (channels x height x width): " + firstLine(e.getMessage()));
+        }
+        return classifier;
+    }
+
+    /**
+     * One forward pass of a blank image: it must go through and give one logit per class of the
+     * data. A throwaway parameter store keeps this classifier's own store untouched.
+     */
+    private void checkOutputs() {
+        try (NDManager scope = manager().newSubManager()) {
+            NDArray blank = scope.zeros(new Shape(1, shape.channels(), shape.height(), shape.width()));
+            Shape out = model.getBlock().forward(new ParameterStore(scope, false), new NDList(blank), false).singletonOrThrow().getShape();
+            if (out.dimension() != 2 || out.get(1) != shape.classes()) {
+                throw new UserError(architecture + " gives outputs of shape " + out + " for one image, but the data has "
+                        + shape.classes() + " classes");
+            }
+        }
+    }
+
+    private static String firstLine(String message) {
+        return message == null ? "" : message.lines().findFirst().orElse("");
     }
 
     public String architecture() {
         return architecture;
+    }
+
+    /** The images it takes and the classes it tells apart. */
+    public DataShape shape() {
+        return shape;
     }
 
     public Model djlModel() {
@@ -86,28 +128,20 @@ public final class Classifier implements AutoCloseable {
     /** The input gradient of the summed loss, and the logits of the same forward pass. */
     public record Gradient(NDArray gradient, NDArray logits) {}
 
-    /** d(sum of cross-entropy losses)/dx; see {@link #gradientAndLogits}. */
+    /** d(sum of cross-entropy losses)/dx; see {@link #gradientOf}. */
     public NDArray lossGradient(NDArray x, int[] labels) {
-        Gradient g = gradientAndLogits(x, labels);
+        Gradient g = gradientOf(x, logits -> CrossEntropy.sum(logits, labels));
         g.logits().close();
         return g.gradient();
     }
 
     /**
-     * d(sum of cross-entropy losses)/dx in inference mode, with the logits of that forward pass
-     * (an iterative attack reads its success off them without a second forward). A fresh copy of
-     * x records the gradient, so nothing accumulates across calls and the caller's array is never
-     * touched. Parameters are frozen for the duration: libtorch would otherwise accumulate their
-     * gradients too, which costs time and would leak into the next training step. Results belong
-     * to the manager of {@code x}.
-     */
-    public Gradient gradientAndLogits(NDArray x, int[] labels) {
-        return gradientOf(x, logits -> CrossEntropy.sum(logits, labels));
-    }
-
-    /**
-     * d(loss(logits(x)))/dx for any scalar loss of the logits (TRADES maximises a KL divergence),
-     * with the same guarantees as {@link #gradientAndLogits}.
+     * d(loss(logits(x)))/dx in inference mode for any scalar loss of the logits, with the logits
+     * of that forward pass (an iterative attack reads its success off them without a second
+     * forward). A fresh copy of x records the gradient, so nothing accumulates across calls and
+     * the caller's array is never touched. Parameters are frozen for the duration: libtorch would
+     * otherwise accumulate their gradients too, which costs time and would leak into the next
+     * training step. Results belong to the manager of {@code x}.
      */
     public Gradient gradientOf(NDArray x, java.util.function.Function<NDArray, NDArray> loss) {
         boolean wasTrainable = parametersTrainable();
@@ -188,6 +222,11 @@ public final class Classifier implements AutoCloseable {
             throw new IllegalStateException("cannot restore a weights snapshot", e);
         }
         parameters = new ParameterStore(model.getNDManager(), false);
+    }
+
+    /** The file {@link #save} writes. */
+    public String weightsFileName() {
+        return WEIGHTS_NAME + "-0000.params";
     }
 
     /** Writes {@code model-0000.params} into {@code dir}. */

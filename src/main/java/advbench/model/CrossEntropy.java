@@ -29,7 +29,7 @@ public final class CrossEntropy {
         return perSample(logits, labels).mean();
     }
 
-    static NDArray oneHot(NDManager manager, int[] labels, int classes) {
+    public static NDArray oneHot(NDManager manager, int[] labels, int classes) {
         float[] m = new float[labels.length * classes];
         for (int i = 0; i < labels.length; i++) {
             m[i * classes + labels[i]] = 1f;

@@ -1,23 +1,47 @@
 package advbench.report;
 
 import advbench.Json;
-
+import advbench.data.DataProvenance;
+import advbench.model.Engines;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
  * What is needed to re-run a run exactly and to tell whether it finished: manifest.json is
- * written last, so a run folder without one was interrupted.
+ * written last, so a run folder without one was interrupted. It is assembled from the parts each
+ * stage owns (in the manner of Tribuo's provenance): the data stage's files and MD5s, the model
+ * stage's cache keys and weights, and the environment the run found.
  */
-public record Manifest(String experiment, String runId, String status, int seed, String configSha256,
-                       String experimentFile, Data data, String modelCacheKey, String defendedModelCacheKey, String weightsSha256, Versions versions, Machine machine, Git git,
-                       String started, String finished, Map<String, Double> phaseSeconds) {
+public record Manifest(String experiment, String runId, String status, int seed, String configSha256, String experimentFile,
+                       DataProvenance data, List<ModelProvenance> models, Environment environment, String started,
+                       String finished, Map<String, Double> phaseSeconds) {
 
-    public record Data(String dataset, Map<String, FileEntry> files) {}
+    /**
+     * Where a model's weights came from and where they are.
+     *
+     * @param cacheKey the model cache's key: a SHA-256 of everything that determines the weights
+     * @param weightsFile the weights in the run folder, relative to it
+     */
+    public record ModelProvenance(String label, String cacheKey, String weightsFile, String weightsSha256) {}
 
-    public record FileEntry(String path, String md5) {}
+    /** The software, machine and checkout the run found. */
+    public record Environment(Versions versions, Machine machine, Git git) {
 
-    public record Versions(String bench, String java, String javaVm, String djl, String engine) {}
+        /** This JVM and machine, with the engine's intra-op thread count, and the checkout holding {@code dir}. */
+        public static Environment current(int engineThreads, Path dir) {
+            return new Environment(Versions.current(), Machine.current(engineThreads), Git.of(dir));
+        }
+    }
+
+    public record Versions(String bench, String java, String javaVm, String djl, String engine) {
+        static Versions current() {
+            String v = Manifest.class.getPackage().getImplementationVersion();
+            return new Versions(v == null ? "dev" : v, System.getProperty("java.version"),
+                    System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version"),
+                    Engines.djlVersion(), Engines.engineVersion());
+        }
+    }
 
     /**
      * @param engineThreads PyTorch intra-op threads; results are reproducible for a fixed count
@@ -25,13 +49,13 @@ public record Manifest(String experiment, String runId, String status, int seed,
      */
     public record Machine(String os, String arch, String cpu, int cores, int engineThreads, int interopThreads) {
 
-        public static Machine current() {
+        public static Machine current(int engineThreads) {
             return new Machine(System.getProperty("os.name") + " " + System.getProperty("os.version"),
                     System.getProperty("os.arch"), cpuModel(), Runtime.getRuntime().availableProcessors(),
-                    Integer.getInteger("ai.djl.pytorch.num_threads", 0), Integer.getInteger("ai.djl.pytorch.num_interop_threads", 0));
+                    engineThreads, Engines.INTEROP_THREADS);
         }
 
-        private static String cpuModel() {
+        public static String cpuModel() {
             try {
                 return java.nio.file.Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
                         .filter(l -> l.startsWith("model name")).map(l -> l.substring(l.indexOf(':') + 1).trim())

@@ -1,28 +1,25 @@
 package advbench.report;
 
+import advbench.data.DataShape;
 import advbench.eval.Metrics;
-import advbench.train.EpochStats;
+import advbench.train.TrainingRecord;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
 /**
  * The content of metrics.json. Only numbers that are reproducible: timings live in the manifest.
  * The top level describes the normally trained baseline; {@code defence}, when the experiment
- * has one, the adversarially trained model under the same attacks.
+ * has one, the adversarially trained model under the same attacks. {@link RunReader} reads it
+ * back as this record, so a run folder has one format and one reader.
+ *
+ * @param dataShape channels, image size, classes and class names of the data (absent in runs made
+ *     before it was recorded: those are 1x28x28 with 10 numbered classes)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record MetricsDocument(String experiment, int seed, String dataset, int trainSamples, int testSamples,
-                              String architecture, List<Epoch> training, Metrics.Clean clean,
+public record MetricsDocument(String experiment, int seed, String dataset, DataShape dataShape, int trainSamples,
+                              int testSamples, String architecture, List<TrainingRecord.Epoch> training, Metrics.Clean clean,
                               List<Metrics.AttackCurve> attacks, List<Metrics.WorstCase> worstCase,
                               Metrics.GradientCheck gradientCheck, List<String> warnings, Defended defence) {
-
-    /** @param holdoutRobustAccuracy PGD-10 accuracy on held-out training images (adversarial training) */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Epoch(int epoch, double loss, double trainAccuracy, double testAccuracy, Double holdoutRobustAccuracy) {
-        public static Epoch of(EpochStats s) {
-            return new Epoch(s.epoch(), s.meanLoss(), s.trainAccuracy(), s.testAccuracy(), s.holdoutRobustAccuracy());
-        }
-    }
 
     /**
      * The defended model.
@@ -30,7 +27,22 @@ public record MetricsDocument(String experiment, int seed, String dataset, int t
      * @param keptEpoch the epoch whose weights were kept (best held-out robust accuracy)
      * @param overfitting catastrophic-overfitting events seen during training
      */
-    public record Defended(String method, int trainSamples, int holdoutSamples, List<Epoch> training, int keptEpoch,
+    public record Defended(String method, int trainSamples, int holdoutSamples, List<TrainingRecord.Epoch> training, int keptEpoch,
                            List<String> overfitting, Metrics.Clean clean, List<Metrics.AttackCurve> attacks,
                            List<Metrics.WorstCase> worstCase, Metrics.GradientCheck gradientCheck, List<String> warnings) {}
+
+    /** One model's numbers, whichever part of the document holds them. */
+    public record ModelMetrics(String name, Metrics.Clean clean, List<Metrics.AttackCurve> attacks, List<Metrics.WorstCase> worstCase) {}
+
+    /** The baseline, then the defended model if any, named as runs name them (baseline, the defence method). */
+    public List<ModelMetrics> models() {
+        ModelMetrics base = new ModelMetrics(ModelRun.BASELINE, clean, attacks, worstCase);
+        return defence == null ? List.of(base)
+                : List.of(base, new ModelMetrics(defence.method(), defence.clean(), defence.attacks(), defence.worstCase()));
+    }
+
+    /** The data's shape; runs made before it was recorded were MNIST-like (1x28x28, 10 classes). */
+    public DataShape shapeOrMnist() {
+        return dataShape != null ? dataShape : new DataShape(1, 28, 28, clean.confusionMatrix().length, null);
+    }
 }

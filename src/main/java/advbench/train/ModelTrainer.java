@@ -39,9 +39,9 @@ public final class ModelTrainer {
         this.log = log;
     }
 
-    /** Standard training as the model section says. */
-    public static ModelTrainer standard(advbench.experiment.ModelSpec spec, RunLog log) {
-        return new ModelTrainer(TrainingPlan.of(spec), Objective.standard(), null, log);
+    /** Standard training: cross-entropy on clean batches, no monitor. */
+    public static ModelTrainer standard(TrainingPlan plan, RunLog log) {
+        return new ModelTrainer(plan, Objective.standard(), null, log);
     }
 
     /** @param bestEpoch the epoch whose weights were kept (the last one unless a monitor chose) */

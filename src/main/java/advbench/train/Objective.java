@@ -2,6 +2,7 @@ package advbench.train;
 
 import advbench.attack.Batch;
 import advbench.attack.IterativeAttack;
+import advbench.attack.Loss;
 import advbench.model.Classifier;
 import advbench.model.CrossEntropy;
 import ai.djl.ndarray.NDArray;
@@ -12,6 +13,7 @@ import ai.djl.training.Trainer;
  * What a training step minimises. Adversarial objectives craft their examples in
  * {@link #prepare}, before the training step's GradientCollector opens (only one may be open at
  * a time); crafting freezes the parameters, so no attack gradient reaches the weight update.
+ * The crafting is an evaluation attack's own loop, drawing fresh random starts every epoch.
  */
 public interface Objective {
 
@@ -31,39 +33,39 @@ public interface Objective {
 
             @Override
             public NDArray[] lossAndLogits(Trainer trainer, Batch batch, NDArray prepared) {
-                NDArray logits = trainer.forward(new NDList(prepared)).singletonOrThrow();
-                return new NDArray[] {CrossEntropy.mean(logits, batch.labels()), logits};
+                return crossEntropy(trainer, batch, prepared);
             }
         };
     }
 
     /**
-     * Cross-entropy on examples crafted by an evaluation attack's loop (FGSM-RS is PGD with one
-     * step from a random start). The random start of each sample changes every epoch.
+     * Cross-entropy on examples crafted by an attack's loop ascending cross-entropy (FGSM-RS is PGD
+     * with one step from a random start; Madry et al. train on the last PGD iterate).
      */
     static Objective adversarial(IterativeAttack attack, double eps) {
         return new Objective() {
             @Override
             public NDArray prepare(Classifier model, Batch batch, int epoch) {
-                return attack.craft(model, batch, eps, epoch);
+                return attack.craft(model, batch.withDraw(epoch), eps, Loss.crossEntropy());
             }
 
             @Override
             public NDArray[] lossAndLogits(Trainer trainer, Batch batch, NDArray prepared) {
-                NDArray logits = trainer.forward(new NDList(prepared)).singletonOrThrow();
-                return new NDArray[] {CrossEntropy.mean(logits, batch.labels()), logits};
+                return crossEntropy(trainer, batch, prepared);
             }
         };
     }
 
-    /** TRADES: CE on clean + beta * KL(clean || adversarial), the adversary maximising the KL. */
-    static Objective trades(int steps, double alpha, double eps, double beta, long seed) {
-        TradesCrafter crafter = new TradesCrafter(steps, alpha, seed);
+    /**
+     * TRADES: CE on clean + beta * KL(clean || adversarial), the adversary (an attack's loop
+     * starting near x) ascending the KL from the model's clean outputs.
+     */
+    static Objective trades(IterativeAttack adversary, double eps, double beta) {
         return new Objective() {
             @Override
             public NDArray prepare(Classifier model, Batch batch, int epoch) {
                 try (NDArray clean = model.logits(batch.images())) {
-                    return crafter.craft(model, batch.images(), clean, batch.sampleIds(), epoch, eps);
+                    return adversary.craft(model, batch.withDraw(epoch), eps, Loss.klDivergenceFrom(clean));
                 }
             }
 
@@ -74,5 +76,10 @@ public interface Objective {
                 return new NDArray[] {Trades.loss(clean, adv, batch.labels(), beta), clean};
             }
         };
+    }
+
+    private static NDArray[] crossEntropy(Trainer trainer, Batch batch, NDArray inputs) {
+        NDArray logits = trainer.forward(new NDList(inputs)).singletonOrThrow();
+        return new NDArray[] {CrossEntropy.mean(logits, batch.labels()), logits};
     }
 }

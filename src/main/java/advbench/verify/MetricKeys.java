@@ -1,11 +1,13 @@
 package advbench.verify;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import advbench.eval.Metrics;
+import advbench.report.MetricsDocument;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Flattens a run's metrics.json into the numbers a reference pins down, under readable keys:
+ * Flattens a run's metrics into the numbers a reference pins down, under readable keys:
  * {@code clean/accuracy}, {@code <attack>/eps=<eps>/accuracy} (also success_rate and
  * targeted_success_rate) and {@code worst_case/<norm>/eps=<eps>/accuracy}; the same keys under
  * {@code defended/} for an adversarially trained model.
@@ -13,32 +15,30 @@ import java.util.Map;
 public final class MetricKeys {
     private MetricKeys() {}
 
-    public static Map<String, Double> flatten(JsonNode metrics) {
+    public static Map<String, Double> flatten(MetricsDocument metrics) {
         Map<String, Double> out = new LinkedHashMap<>();
-        flatten(metrics, "", out);
-        if (metrics.has("defence")) {
-            flatten(metrics.get("defence"), "defended/", out);
+        List<MetricsDocument.ModelMetrics> models = metrics.models();
+        for (int m = 0; m < models.size(); m++) {
+            flatten(models.get(m), m == 0 ? "" : "defended/", out);
         }
         return out;
     }
 
-    private static void flatten(JsonNode metrics, String model, Map<String, Double> out) {
-        out.put(model + "clean/accuracy", metrics.at("/clean/accuracy").asDouble());
-        for (JsonNode curve : metrics.path("attacks")) {
-            String attack = curve.path("attack").asText();
-            for (JsonNode p : curve.path("points")) {
-                String prefix = model + attack + "/eps=" + p.path("epsilon").asDouble() + "/";
-                out.put(prefix + "accuracy", p.path("accuracy").asDouble());
-                out.put(prefix + "success_rate", p.path("success_rate").asDouble());
-                if (p.has("targeted_success_rate")) {
-                    out.put(prefix + "targeted_success_rate", p.path("targeted_success_rate").asDouble());
+    private static void flatten(MetricsDocument.ModelMetrics model, String prefix, Map<String, Double> out) {
+        out.put(prefix + "clean/accuracy", model.clean().accuracy());
+        for (Metrics.AttackCurve curve : model.attacks()) {
+            for (Metrics.Point p : curve.points()) {
+                String key = prefix + curve.attack() + "/eps=" + p.epsilon() + "/";
+                out.put(key + "accuracy", p.accuracy());
+                out.put(key + "success_rate", p.successRate());
+                if (p.targetedSuccessRate() != null) {
+                    out.put(key + "targeted_success_rate", p.targetedSuccessRate());
                 }
             }
         }
-        for (JsonNode w : metrics.path("worst_case")) {
-            for (JsonNode p : w.path("points")) {
-                out.put(model + "worst_case/" + w.path("norm").asText() + "/eps=" + p.path("epsilon").asDouble() + "/accuracy",
-                        p.path("accuracy").asDouble());
+        for (Metrics.WorstCase w : model.worstCase() == null ? List.<Metrics.WorstCase>of() : model.worstCase()) {
+            for (Metrics.WorstPoint p : w.points()) {
+                out.put(prefix + "worst_case/" + w.norm() + "/eps=" + p.epsilon() + "/accuracy", p.accuracy());
             }
         }
     }

@@ -1,7 +1,7 @@
 package advbench.verify;
 
-import advbench.UserError;
 import advbench.Json;
+import advbench.UserError;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -68,8 +68,8 @@ public record Reference(String experiment, String sourceRun, double defaultToler
     }
 
     /** A reference from a finished run, keeping the tolerances of an earlier reference if any. */
-    public static Reference fromRun(String experiment, String runId, JsonNode metricsJson, Reference previous) {
-        Map<String, Double> metrics = MetricKeys.flatten(metricsJson);
+    public static Reference fromRun(String experiment, String runId, advbench.report.MetricsDocument run, Reference previous) {
+        Map<String, Double> metrics = MetricKeys.flatten(run);
         Map<String, Double> tolerances = new TreeMap<>();
         double defaultTolerance = DEFAULT_TOLERANCE;
         if (previous != null) {

@@ -37,7 +37,7 @@ class VerifyCommandTest {
     static void twoRunsAndAReference() throws IOException {
         Engines.configure(0);
         Path file = Files.writeString(tmp.resolve("tiny.yaml"), EXPERIMENT);
-        var options = new ExperimentRunner.Options(tmp.resolve("results"), null, tmp, System.getenv(), 0, true);
+        var options = new ExperimentRunner.Options(tmp.resolve("results"), null, tmp, System.getenv(), true);
         first = new ExperimentRunner(RunLog.silent()).run(ExperimentLoader.load(file), file, options).runDir();
         second = new ExperimentRunner(RunLog.silent()).run(ExperimentLoader.load(file), file, options).runDir();
         reference = tmp.resolve("ref.json");
@@ -95,6 +95,6 @@ class VerifyCommandTest {
         BenchCommandTest.assertOneLineError(new BenchCommandTest().bench("verify", second.toString(), "--reference", tol.toString()),
                 tol + ": tolerances.nope names no metric");
         BenchCommandTest.assertOneLineError(new BenchCommandTest().bench("verify", tmp.toString(), "--reference", reference.toString()),
-                tmp + ": not a finished run folder");
+                tmp + ": not a run folder (no metrics.json)");
     }
 }

@@ -70,7 +70,7 @@ class DataLocatorTest {
         for (String n : IdxFiles.STANDARD_NAMES) {
             md5s.put(n, md5(content(n)));
         }
-        return new KnownDataset("toy", mirrors, md5s);
+        return new KnownDataset("toy", mirrors, md5s, 10, null);
     }
 
     void writeAll(Path dir) throws IOException {
@@ -108,8 +108,9 @@ class DataLocatorTest {
         writeAll(tmp.resolve("env"));
         IdxFiles fromEnv = new DataLocator(null, tmp.resolve("env"), tmp.resolve("cache"), downloader).locate(ds);
         assertEquals(tmp.resolve("env/t10k-labels-idx1-ubyte.gz"), fromEnv.testLabels());
-        assertEquals(tmp.resolve("e"), DataLocator.fromEnvironment(null, Map.of("BENCH_DATA", tmp.resolve("e").toString()),
-                downloader).envDirForTest());
+        IdxFiles viaVariable = DataLocator.fromEnvironment(null, Map.of("BENCH_DATA", tmp.resolve("env").toString(),
+                "BENCH_CACHE", tmp.resolve("cache").toString()), downloader).locate(ds);
+        assertEquals(tmp.resolve("env/t10k-labels-idx1-ubyte.gz"), viaVariable.testLabels(), "BENCH_DATA is read from the environment");
     }
 
     @Test

@@ -55,8 +55,9 @@ class IdxReaderTest {
         for (Path p : new Path[] {write("im", raw), write("im.gz", gzip(raw))}) {
             IdxReader.Images im = IdxReader.readImages(p);
             assertEquals(2, im.count());
-            assertEquals(3, im.rows());
-            assertEquals(2, im.cols());
+            assertEquals(1, im.channels());
+            assertEquals(3, im.height());
+            assertEquals(2, im.width());
             assertEquals(12, im.pixels().length);
             for (int i = 0; i < 12; i++) {
                 assertEquals(((i * 37) & 0xFF) / 255f, im.pixels()[i], 0f);
@@ -102,15 +103,61 @@ class IdxReaderTest {
     }
 
     @Test
-    void refusesLabelCountMismatchAndOutOfRangeLabels() throws IOException {
+    void refusesLabelCountMismatch() throws IOException {
         Path im = write("im", images(IdxReader.IMAGES_MAGIC, 2, 2, 2, 8));
         Path lab = write("lab", labels(IdxReader.LABELS_MAGIC, 3, 1, 2, 3));
         UserError e = assertThrows(UserError.class, () -> IdxReader.readPair(im, lab));
         assertTrue(e.getMessage().contains("2 images but lab has 3 labels"), e.getMessage());
         Path mismatch = write("count", labels(IdxReader.LABELS_MAGIC, 3, 1, 2));
         assertTrue(assertThrows(UserError.class, () -> IdxReader.readLabels(mismatch)).getMessage().contains("truncated"));
-        Path big = write("big", labels(IdxReader.LABELS_MAGIC, 2, 1, 12));
-        assertTrue(assertThrows(UserError.class, () -> IdxReader.readLabels(big)).getMessage().contains("label 12 at index 1"));
+    }
+
+    /** Colour IDX (N x H x W x 3, channels last as image files store them) is read channel by channel. */
+    @Test
+    void readsColourImagesIntoChannelPlanes() throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(20 + 2 * 2 * 1 * 3);
+        b.putInt(IdxReader.COLOUR_IMAGES_MAGIC).putInt(2).putInt(2).putInt(1).putInt(3);
+        // image 0: pixel (0,0) = rgb(10, 20, 30), pixel (1,0) = rgb(40, 50, 60); image 1 = 70 ... 120
+        for (int v = 10; v <= 120; v += 10) {
+            b.put((byte) v);
+        }
+        IdxReader.Images im = IdxReader.readImages(write("colour.gz", gzip(b.array())));
+        assertEquals(3, im.channels());
+        assertEquals(2, im.height());
+        assertEquals(1, im.width());
+        float[] expected = {10, 40, 20, 50, 30, 60, 70, 100, 80, 110, 90, 120};
+        for (int k = 0; k < expected.length; k++) {
+            assertEquals(expected[k] / 255f, im.pixels()[k], 0f, "value " + k);
+        }
+        ByteBuffer four = ByteBuffer.allocate(20 + 4);
+        four.putInt(IdxReader.COLOUR_IMAGES_MAGIC).putInt(1).putInt(1).putInt(1).putInt(4);
+        assertTrue(assertThrows(UserError.class, () -> IdxReader.readImages(write("rgba", four.array()))).getMessage()
+                .contains("4 channels per pixel"));
+    }
+
+    /**
+     * A file that inflates to far more than its header declares is refused after one extra byte,
+     * not inflated whole; a header whose dimensions overflow an array is refused before allocating.
+     */
+    @Test
+    void refusesGzipBombsAndOverflowingHeadersBeforeAllocating() throws IOException {
+        // a valid 1-image file followed by 80 gzip members of 64 MiB of zeros each: 5 GiB inflated,
+        // more than the test JVM's heap, from a file of about 5 MB (gzip readers read every member)
+        ByteArrayOutputStream zeros = new ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(zeros)) {
+            gz.write(new byte[64 << 20]);
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(gzip(images(IdxReader.IMAGES_MAGIC, 1, 2, 2, 4)));
+        for (int i = 0; i < 80; i++) {
+            out.write(zeros.toByteArray());
+        }
+        Path bomb = write("bomb.gz", out.toByteArray());
+        assertTrue(Files.size(bomb) < 10 << 20);
+        assertTrue(assertThrows(UserError.class, () -> IdxReader.readImages(bomb)).getMessage().contains("trailing data"));
+        Path huge = write("huge", images(IdxReader.IMAGES_MAGIC, 100_000, 100_000, 100_000, 0));
+        UserError e = assertThrows(UserError.class, () -> IdxReader.readImages(huge));
+        assertTrue(e.getMessage().contains("more than one array can hold"), e.getMessage());
     }
 
     @Test

@@ -4,11 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import advbench.attack.Norm;
+import advbench.data.DataShape;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Metrics on a hand-made case whose numbers can be checked on paper. */
 class MetricsCalculatorTest {
+    static final DataShape TEN_CLASSES = new DataShape(1, 28, 28, 10, null);
+
+    static Evaluation evaluation(int[] labels, int[] clean, List<AttackOutcome> attacks, int zero, int nan) {
+        return new Evaluation(TEN_CLASSES, labels, clean, attacks, zero, nan, null);
+    }
+
     // six samples: classes 0, 0, 1, 1, 2, 2
     static final int[] LABELS = {0, 0, 1, 1, 2, 2};
     static final int[] CLEAN = {0, 0, 1, 2, 2, 2};   // one mistake: a 1 taken for a 2
@@ -16,7 +23,7 @@ class MetricsCalculatorTest {
 
     @Test
     void cleanPrecisionRecallF1AndConfusion() {
-        Metrics.Clean c = MetricsCalculator.clean(LABELS, CLEAN);
+        Metrics.Clean c = MetricsCalculator.clean(LABELS, CLEAN, 10);
         assertEquals(5.0 / 6, c.accuracy(), 1e-12);
         assertArrayEquals(new int[] {2, 0, 0}, java.util.Arrays.copyOf(c.confusionMatrix()[0], 3));
         assertArrayEquals(new int[] {0, 1, 1}, java.util.Arrays.copyOf(c.confusionMatrix()[1], 3));
@@ -35,7 +42,7 @@ class MetricsCalculatorTest {
     void attackPointCountsSuccessAmongCleanCorrectOnly() {
         EpsilonOutcome e = new EpsilonOutcome(0.1, ATTACKED, null,
                 new float[] {0.1f, 0.1f, 0.05f, 0.1f, 0.1f, 0f}, new float[] {1, 2, 3, 4, 5, 6}, new int[] {6});
-        Metrics m = MetricsCalculator.compute(new Evaluation(LABELS, CLEAN,
+        Metrics m = MetricsCalculator.compute(evaluation(LABELS, CLEAN,
                 List.of(new AttackOutcome("A", Norm.LINF, false, null, List.of(e))), 0, 0));
         Metrics.Point p = m.attacks().get(0).points().get(0);
         assertEquals(3.0 / 6, p.accuracy(), 1e-12);
@@ -52,7 +59,7 @@ class MetricsCalculatorTest {
         int[] labels = {0, 1, 2, 3};
         EpsilonOutcome fgsm = new EpsilonOutcome(0.3, new int[] {0, 1, 2, 3}, null, new float[4], new float[4], new int[] {4});
         EpsilonOutcome pgd = new EpsilonOutcome(0.3, new int[] {1, 1, 0, 0}, null, new float[4], new float[4], new int[] {4});
-        Metrics m = MetricsCalculator.compute(new Evaluation(labels, labels, List.of(
+        Metrics m = MetricsCalculator.compute(evaluation(labels, labels, List.of(
                 new AttackOutcome("FGSM", Norm.LINF, false, null, List.of(fgsm)),
                 new AttackOutcome("PGD-40", Norm.LINF, true, null, List.of(pgd))), 0, 0));
         assertEquals(1, m.warnings().size(), m.warnings().toString());
@@ -67,11 +74,23 @@ class MetricsCalculatorTest {
         int[] labels = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
         int[] fgsmPredicted = {0, 1, 2, 3, 4, 5, 0, 0, 0, 0};
         int[] pgdPredicted = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
-        Metrics m = MetricsCalculator.compute(new Evaluation(labels, labels, List.of(
+        Metrics m = MetricsCalculator.compute(evaluation(labels, labels, List.of(
                 new AttackOutcome("FGSM", Norm.LINF, false, null,
                         List.of(new EpsilonOutcome(0.1, fgsmPredicted, null, new float[10], new float[10], new int[] {10}))),
                 new AttackOutcome("PGD-40", Norm.LINF, true, null,
                         List.of(new EpsilonOutcome(0.1, pgdPredicted, null, new float[10], new float[10], new int[] {10})))), 0, 0));
         assertEquals(List.of(), m.warnings());
+    }
+
+    /** A data set of four classes gets four per-class numbers and a 4 x 4 confusion matrix. */
+    @Test
+    void theClassCountComesFromTheData() {
+        int[] labels = {0, 1, 2, 3, 3};
+        EpsilonOutcome e = new EpsilonOutcome(0.1, new int[] {0, 1, 0, 3, 3}, null, new float[5], new float[5], new int[] {5});
+        Metrics m = MetricsCalculator.compute(new Evaluation(new DataShape(3, 16, 16, 4, null), labels, labels,
+                List.of(new AttackOutcome("A", Norm.LINF, false, null, List.of(e))), 0, 0, null));
+        assertEquals(4, m.clean().confusionMatrix().length);
+        assertEquals(4, m.clean().perClass().size());
+        assertArrayEquals(new double[] {1, 1, 0, 1}, m.attacks().get(0).points().get(0).perClassAccuracy(), 1e-12);
     }
 }

@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import advbench.RunLog;
 import advbench.TestFixtures;
 import advbench.attack.Fgsm;
+import advbench.attack.Loss;
 import advbench.attack.MiFgsm;
 import advbench.attack.Norm;
 import advbench.attack.Pgd;
 import advbench.attack.StepSize;
-import advbench.attack.Sweep;
 import advbench.data.LabeledImages;
 import advbench.model.Classifier;
 import java.util.List;
@@ -26,15 +26,15 @@ class SweepShortcutsTest {
     @Test
     void worstCaseAccuracyIsTheSameWithAndWithoutShortcuts() {
         Classifier model = TestFixtures.trainedCnn();
-        LabeledImages test = TestFixtures.mnistSubset().test().select(Evaluator.range(0, 300));
+        LabeledImages test = TestFixtures.mnistSubset().test().first(300);
         List<Double> eps = List.of(0.0, 0.05, 0.1, 0.2, 0.3);
         List<PlannedAttack> attacks = List.of(
                 new PlannedAttack(new Fgsm(), eps),
-                new PlannedAttack(new Pgd("PGD-10x2", Norm.LINF, 10, StepSize.relative(0.25), 2, true, 7, null), eps),
-                new PlannedAttack(new MiFgsm("MI-FGSM-10", 10, StepSize.relative(0.1), 1.0, null), eps));
+                new PlannedAttack(new Pgd("PGD-10x2", Norm.LINF, 10, StepSize.relative(0.25), 2, 7, null), eps),
+                new PlannedAttack(new MiFgsm("MI-FGSM-10", 10, StepSize.relative(0.1), 1.0, null, Loss.crossEntropy()), eps));
         RunLog quiet = RunLog.silent();
-        Metrics off = MetricsCalculator.compute(new Evaluator(128, Sweep.EXHAUSTIVE, quiet).evaluate(model, test, attacks));
-        Metrics on = MetricsCalculator.compute(new Evaluator(100, Sweep.FAST, quiet).evaluate(model, test, attacks));
+        Metrics off = MetricsCalculator.compute(new Evaluator(128, Sweep.EXHAUSTIVE, quiet).evaluate(model, test, attacks, 0));
+        Metrics on = MetricsCalculator.compute(new Evaluator(100, Sweep.FAST, quiet).evaluate(model, test, attacks, 0));
 
         List<Metrics.WorstPoint> a = off.worstCase().get(0).points();
         List<Metrics.WorstPoint> b = on.worstCase().get(0).points();

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import advbench.Json;
 import advbench.RunLog;
 import advbench.model.Engines;
-import advbench.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -60,7 +60,7 @@ class EndToEndTest {
         Engines.configure(0);
         Path file = Files.writeString(tmp.resolve("e2e.yaml"), EXPERIMENT);
         ExperimentSpec spec = ExperimentLoader.load(file);
-        ExperimentRunner.Options options = new ExperimentRunner.Options(tmp.resolve("results"), null, tmp, System.getenv(), 0, true);
+        ExperimentRunner.Options options = new ExperimentRunner.Options(tmp.resolve("results"), null, tmp, System.getenv(), true);
         first = new ExperimentRunner(RunLog.silent()).run(spec, file, options).runDir();
         second = new ExperimentRunner(RunLog.silent()).run(spec, file, options).runDir();
     }
@@ -69,8 +69,10 @@ class EndToEndTest {
     void writesEveryFileIntoItsOwnRunFolder() {
         assertNotEquals(first, second, "a second run never overwrites the first");
         assertEquals(tmp.resolve("results/e2e"), first.getParent());
-        for (String name : List.of("config.yaml", "metrics.json", "metrics.csv", "accuracy_vs_epsilon.png",
-                "accuracy_vs_epsilon.svg", "adversarial_grid.png", "run.log", "manifest.json", "model-0000.params")) {
+        for (String name : List.of("config.yaml", "metrics.json", "metrics.csv", "metrics_per_class.csv", "accuracy_vs_epsilon.png",
+                "accuracy_vs_epsilon.svg", "accuracy_vs_epsilon_l2.png", "accuracy_table.tex", "adversarial_grid.png",
+                "adversarial_grid.svg", "confusion_clean.png", "examples.json", "predictions.csv", "run.log", "manifest.json",
+                "model-0000.params")) {
             assertTrue(Files.isRegularFile(first.resolve(name)), name);
         }
     }
@@ -78,14 +80,19 @@ class EndToEndTest {
     @Test
     void sameFileAndSeedGiveTheSameMetrics() throws IOException {
         assertEquals(Files.readString(first.resolve("metrics.json")), Files.readString(second.resolve("metrics.json")));
-        assertEquals(Files.readString(first.resolve("metrics.csv")), Files.readString(second.resolve("metrics.csv")));
+        for (String csv : List.of("metrics.csv", "metrics_per_class.csv", "predictions.csv")) {
+            // every row names its run, so only the run id may differ
+            assertEquals(Files.readString(first.resolve(csv)).replace(first.getFileName().toString(), "RUN"),
+                    Files.readString(second.resolve(csv)).replace(second.getFileName().toString(), "RUN"), csv);
+        }
     }
 
+    /** bench run draws through bench figures' renderer: one column of a paper (3.3 x 2.5 in) at 300 dpi. */
     @Test
     void imagesDecodeAndSvgIsXml() throws Exception {
         BufferedImage plot = ImageIO.read(first.resolve("accuracy_vs_epsilon.png").toFile());
-        assertEquals(800, plot.getWidth());
-        assertEquals(500, plot.getHeight());
+        assertEquals(990, plot.getWidth());
+        assertEquals(750, plot.getHeight());
         BufferedImage grid = ImageIO.read(first.resolve("adversarial_grid.png").toFile());
         assertNotNull(grid);
         assertTrue(grid.getWidth() > 6 * 84 && grid.getHeight() > 3 * 84, grid.getWidth() + "x" + grid.getHeight());
@@ -130,14 +137,33 @@ class EndToEndTest {
             }
             assertEquals(p.get("accuracy").asDouble(), weighted / 400, 1e-9);
         }
-        // the CSV carries the same numbers: header, clean, 3 + 3 + 2 attack rows, 3 + 2 worst-case rows
+        // the CSV carries the same numbers: header, clean, 3 + 3 + 2 attack rows, 3 + 2 worst-case rows,
+        // each row with the run's identity, so that the tables of many runs concatenate
         List<String> csv = Files.readAllLines(first.resolve("metrics.csv"));
         assertEquals(1 + 1 + 8 + 5, csv.size());
+        List<String> header = List.of(csv.get(0).split(","));
         String[] fgsmLast = csv.get(4).split(",");
-        assertEquals("baseline", fgsmLast[0]);
-        assertEquals("FGSM", fgsmLast[1]);
-        assertEquals(points.get(2).get("accuracy").asDouble(), Double.parseDouble(fgsmLast[4]), 1e-6);
+        JsonNode manifest = Json.MAPPER.readTree(first.resolve("manifest.json").toFile());
+        assertEquals(List.of("e2e", first.getFileName().toString(), "7", manifest.get("config_sha256").asText(), "baseline", "FGSM"),
+                List.of(fgsmLast).subList(0, 6));
+        assertEquals(points.get(2).get("accuracy").asDouble(), Double.parseDouble(fgsmLast[header.indexOf("accuracy")]), 0.0,
+                "full precision, not rounded");
         assertTrue(m.get("warnings").isArray());
+        // per class: 10 classes x (clean + 8 attack points)
+        List<String> perClass = Files.readAllLines(first.resolve("metrics_per_class.csv"));
+        assertEquals(1 + 10 * 9, perClass.size());
+        assertTrue(perClass.get(1).startsWith("e2e," + first.getFileName() + ",7,"), perClass.get(1));
+    }
+
+    /** One format, one reader: the typed reader gives back exactly what the run wrote. */
+    @Test
+    void theRunFolderReaderReadsBackWhatWasWritten() throws IOException {
+        var metrics = advbench.report.SavedRun.metrics(first);
+        assertEquals(Files.readString(first.resolve("metrics.json")), Json.MAPPER.writeValueAsString(metrics));
+        assertEquals(new advbench.data.DataShape(1, 28, 28, 10, null), metrics.dataShape());
+        var run = advbench.report.SavedRun.read(first);
+        assertEquals("e2e", run.experiment());
+        assertEquals(7, run.config().get("seed").asInt());
     }
 
     @Test
@@ -169,8 +195,14 @@ class EndToEndTest {
         assertEquals(7, man.get("seed").asInt());
         assertEquals(64, man.get("config_sha256").asText().length());
         assertEquals("f68b3c2dcbeaaa9fbdd348bbdeb94873", man.at("/data/files/train-images-idx3-ubyte.gz/md5").asText());
-        assertEquals("0.35.1", man.at("/versions/djl").asText());
-        assertEquals("PyTorch 2.7.1", man.at("/versions/engine").asText());
+        assertEquals("0.35.1", man.at("/environment/versions/djl").asText());
+        assertEquals("PyTorch 2.7.1", man.at("/environment/versions/engine").asText());
+        assertEquals(Runtime.getRuntime().availableProcessors(), man.at("/environment/machine/engine_threads").asInt(),
+                "threads 0 means every core, recorded as the count");
+        JsonNode model = man.at("/models/0");
+        assertEquals("baseline", model.get("label").asText());
+        assertEquals("model-0000.params", model.get("weights_file").asText());
+        assertEquals(advbench.report.RunRecorder.sha256(first.resolve("model-0000.params")), model.get("weights_sha256").asText());
         assertTrue(man.get("finished").asText().compareTo(man.get("started").asText()) > 0);
         assertEquals(ExperimentLoader.load(first.resolve("config.yaml")), ExperimentLoader.load(tmp.resolve("e2e.yaml")),
                 "the resolved config re-runs the same experiment");
@@ -178,12 +210,16 @@ class EndToEndTest {
         assertTrue(log.contains("epoch 1/1: loss"), log);
     }
 
+    /** The grid's images are the sweep's own: their predictions are the sweep's predictions of the first samples. */
     @Test
-    void gridRowsMatchTheSweep() throws IOException {
-        // same deterministic attack, same samples: the grid's first row is the clean prediction
-        JsonNode m = Json.MAPPER.readTree(first.resolve("metrics.json").toFile());
-        assertArrayEquals(new double[] {0.0, 0.1, 0.25},
-                java.util.stream.StreamSupport.stream(m.at("/attacks/0/points").spliterator(), false)
-                        .mapToDouble(p -> p.get("epsilon").asDouble()).toArray());
+    void gridRowsAreTheSweepsImages() {
+        var examples = advbench.report.SavedExamples.read(first.resolve("examples.json")).models().get(0);
+        var predictions = advbench.report.SavedPredictions.read(first.resolve("predictions.csv")).models().get(0);
+        assertEquals(6, examples.count());
+        assertEquals(3 + 3 + 2, examples.attacks().size(), "every attack at every epsilon");
+        for (var row : examples.attacks()) {
+            int[] swept = predictions.predicted(new advbench.report.SavedPredictions.Column(row.attack(), row.epsilon()));
+            assertArrayEquals(java.util.Arrays.copyOf(swept, 6), row.images().predicted(), row.attack() + " at " + row.epsilon());
+        }
     }
 }

@@ -6,13 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import advbench.UserError;
+import advbench.attack.AttackSpec;
+import advbench.attack.Bim;
+import advbench.attack.Fgsm;
+import advbench.attack.Pgd;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.params.ParameterizedTest;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 class ExperimentLoaderTest {
     static final String VALID = """
@@ -38,7 +42,7 @@ class ExperimentLoaderTest {
         assertEquals(64, s.model().batchSize());
         assertEquals("adam", s.model().optimizer());
         assertEquals(List.of(0.0, 0.1, 0.3), s.epsilons());
-        assertInstanceOf(FgsmSpec.class, s.attacks().get(0));
+        assertInstanceOf(Fgsm.Spec.class, s.attacks().get(0));
         assertEquals("FGSM", s.attacks().get(0).label());
         assertEquals(10, s.outputs().gridSamples());
     }
@@ -46,7 +50,7 @@ class ExperimentLoaderTest {
     @Test
     void resolvedConfigReadsBackToTheSameSpec() {
         ExperimentSpec s = ExperimentLoader.parse("x.yaml", VALID);
-        String resolved = ExperimentRunner.resolvedConfig(s);
+        String resolved = ExperimentLoader.resolvedConfig(s);
         assertTrue(resolved.contains("type: fgsm"), resolved);
         assertEquals(s, ExperimentLoader.parse("config.yaml", resolved));
     }
@@ -59,7 +63,7 @@ class ExperimentLoaderTest {
         try (var files = java.nio.file.Files.list(Path.of("experiments"))) {
             for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).toList()) {
                 ExperimentSpec e = ExperimentLoader.load(f);
-                assertEquals(e, ExperimentLoader.parse("resolved", ExperimentRunner.resolvedConfig(e)), f.toString());
+                assertEquals(e, ExperimentLoader.parse("resolved", ExperimentLoader.resolvedConfig(e)), f.toString());
             }
         }
     }
@@ -77,13 +81,13 @@ class ExperimentLoaderTest {
                   - type: mi-fgsm
                     target: 3"""));
         assertEquals(List.of("PGD-40", "PGD-L2-40x5", "BIM-10", "MI-FGSM-10 -> 3"), s.attacks().stream().map(AttackSpec::label).toList());
-        PgdSpec pgd = (PgdSpec) s.attacks().get(0);
+        Pgd.Spec pgd = (Pgd.Spec) s.attacks().get(0);
         assertEquals(40, pgd.steps());
         assertEquals(true, pgd.randomStart());
         assertEquals("linf", pgd.norm());
         assertEquals(List.of(0.0, 0.1, 0.3), s.epsilonsFor(pgd));
         assertEquals(List.of(0.5, 2.0), s.epsilonsFor(s.attacks().get(1)));
-        assertEquals(0.01, s.attacks().get(2).build(1) instanceof advbench.attack.Bim ? ((BimSpec) s.attacks().get(2)).stepSize() : 0);
+        assertEquals(0.01, s.attacks().get(2).build(1) instanceof advbench.attack.Bim ? ((Bim.Spec) s.attacks().get(2)).stepSize() : 0);
         assertEquals("3", s.attacks().get(3).build(1).target().describe());
     }
 
@@ -91,14 +95,14 @@ class ExperimentLoaderTest {
         // {text to replace in VALID, replacement, expected start of the one-line error}
         return Stream.of(
             Arguments.of("seed: 3", "seed: three", "x.yaml:2: seed: expected a whole number"),
-            Arguments.of("  train_subset: 100", "  train_subset: 100\n  colour: red", "x.yaml:6: dataset.colour: unknown field 'colour'; expected one of dir, files, name, test_subset, train_subset"),
+            Arguments.of("  train_subset: 100", "  train_subset: 100\n  colour: red", "x.yaml:6: dataset.colour: unknown field 'colour'; expected one of class_names, dir, files, name, test_subset, train_subset"),
             Arguments.of("epsilons: [0.3, 0.0, 0.1]", "epsilons: [0.3, 1.5]", "x.yaml:11: epsilons[1]: must be a number in [0, 1]"),
             Arguments.of("epsilons: [0.3, 0.0, 0.1]", "epsilons: []", "x.yaml:11: epsilons: must list at least one epsilon"),
             Arguments.of("epsilons: [0.3, 0.0, 0.1]", "epsilons:\n  - 0.1\n  - 0.1", "x.yaml:13: epsilons[1]: 0.1 is listed twice"),
             Arguments.of("  epochs: 1", "  epochs: 0", "x.yaml:8: model.epochs: must be at least 1, got 0"),
             Arguments.of("  epochs: 1", "  epochs: 1.5", "x.yaml:8: model.epochs: expected a whole number"),
             Arguments.of("  architecture: mlp", "  architecture: resnet", "x.yaml:7: model.architecture: unknown architecture 'resnet'"),
-            Arguments.of("  - type: fgsm", "  - type: deepfool", "x.yaml:10: attacks[0]: unknown attack type 'deepfool'; expected one of fgsm"),
+            Arguments.of("  - type: fgsm", "  - type: deepfool", "x.yaml:10: attacks[0]: unknown attack type 'deepfool'; expected one of fgsm, bim, pgd, mi-fgsm"),
             Arguments.of("  - type: fgsm", "  - type: fgsm\n    steps: 3", "x.yaml:11: attacks[0].steps: unknown field 'steps'"),
             Arguments.of("seed: 3\n", "", "x.yaml:1: seed: missing required field"),
             Arguments.of("  name: mnist", "  name: cifar", "x.yaml:4: dataset.name: unknown data set 'cifar'"),
@@ -110,8 +114,12 @@ class ExperimentLoaderTest {
             Arguments.of("  - type: fgsm", "  - type: bim\n    step_size: -0.1", "x.yaml:11: attacks[0].step_size: bim step_size (alpha) must be positive"),
             Arguments.of("  - type: fgsm", "  - type: pgd\n    step_size: 0.1\n    rel_step_size: 0.1", "x.yaml:11: attacks[0].step_size: pgd: give step_size or rel_step_size, not both"),
             Arguments.of("  - type: fgsm", "  - type: pgd\n    norm: l7", "x.yaml:11: attacks[0].norm: pgd: unknown norm 'l7'; expected linf or l2"),
-            Arguments.of("  - type: fgsm", "  - type: mi-fgsm\n    target: sideways", "x.yaml:11: attacks[0].target: mi-fgsm target must be least-likely, random or a class 0-9"),
-            Arguments.of("  - type: fgsm", "  - type: pgd\n    target: 12", "x.yaml:11: attacks[0].target: pgd target class must be 0-9, got 12"),
+            Arguments.of("  - type: fgsm", "  - type: mi-fgsm\n    target: sideways", "x.yaml:11: attacks[0].target: mi-fgsm target must be least-likely, random or a class number"),
+            Arguments.of("  - type: fgsm", "  - type: pgd\n    target: -1", "x.yaml:11: attacks[0].target: pgd target class must be 0 or more, got -1"),
+            Arguments.of("  - type: fgsm", "  - type: pgd\n    loss: hinge", "x.yaml:11: attacks[0].loss: pgd: unknown loss 'hinge'"),
+            Arguments.of("  - type: fgsm", "  - type: pgd\n    norm: l2\n    epsilons: [1e999]", "x.yaml:12: attacks[0].epsilons[0]: must be a finite number >= 0 (L2"),
+            Arguments.of("  name: mnist", "  name: mnist\n  class_names: [a, b]", "x.yaml:5: dataset.class_names: mnist names its own classes"),
+            Arguments.of("seed: 3", "seed: 3\noutputs:\n  formats: [png, gif]", "x.yaml:4: outputs.formats[1]: unknown format 'gif'"),
             Arguments.of("  - type: fgsm", "  - type: pgd\n    restarts: 0", "x.yaml:11: attacks[0].restarts: pgd restarts must be at least 1"),
             Arguments.of("  - type: fgsm", "  - type: pgd\n    epsilons: [-0.1]", "x.yaml:11: attacks[0].epsilons[0]: must be a number in [0, 1]"),
             Arguments.of("  - type: fgsm", "  - type: pgd\n    norm: l2", "x.yaml:10: attacks[0].epsilons: an L2 attack needs its own epsilons"),

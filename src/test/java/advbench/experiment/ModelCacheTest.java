@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import advbench.RunLog;
 import advbench.TestFixtures;
+import advbench.data.DataProvenance;
 import advbench.data.Dataset;
 import advbench.model.Engines;
-import advbench.model.ModelCache;
+import advbench.train.ModelProvider;
+import advbench.train.ModelSource;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -37,7 +39,7 @@ class ModelCacheTest {
     }
 
     static String key(String yaml, Dataset data) {
-        return ModelCache.key(TrainingInputs.of(ExperimentLoader.parse("x.yaml", yaml), data));
+        return ModelProvider.cacheKey((ModelSource.Trained) ModelSources.of(ExperimentLoader.parse("x.yaml", yaml)).get(0), data);
     }
 
     @Test
@@ -55,12 +57,14 @@ class ModelCacheTest {
             assertNotEquals(base, key(BASE.replace(change[0], change[1])), change[1]);
         }
         Dataset d = TestFixtures.mnistSubset();
-        Map<String, String> otherFiles = new HashMap<>(d.fileMd5s());
-        otherFiles.replaceAll((path, md5) -> path.endsWith("train-images-idx3-ubyte.gz") ? "0".repeat(32) : md5);
-        assertNotEquals(base, key(BASE, new Dataset(d.name(), d.train(), d.test(), otherFiles)), "other data files");
-        Map<String, String> elsewhere = new HashMap<>();
-        d.fileMd5s().forEach((path, md5) -> elsewhere.put("/elsewhere/" + Path.of(path).getFileName(), md5));
-        assertEquals(base, key(BASE, new Dataset(d.name(), d.train(), d.test(), elsewhere)), "the same files in another folder");
+        Map<String, DataProvenance.FileEntry> otherFiles = new HashMap<>(d.provenance().files());
+        otherFiles.replaceAll((name, f) -> name.equals("train-images-idx3-ubyte.gz") ? new DataProvenance.FileEntry(f.path(), "0".repeat(32)) : f);
+        assertNotEquals(base, key(BASE, new Dataset(d.name(), d.train(), d.test(), new DataProvenance(d.name(), otherFiles))),
+                "other data files");
+        Map<String, DataProvenance.FileEntry> elsewhere = new HashMap<>();
+        d.provenance().files().forEach((name, f) -> elsewhere.put(name, new DataProvenance.FileEntry("/elsewhere/" + name, f.md5())));
+        assertEquals(base, key(BASE, new Dataset(d.name(), d.train(), d.test(), new DataProvenance(d.name(), elsewhere))),
+                "the same files in another folder");
     }
 
     @Test
@@ -69,7 +73,7 @@ class ModelCacheTest {
         Path file = Files.writeString(tmp.resolve("cached.yaml"), BASE);
         Map<String, String> env = new HashMap<>(System.getenv());
         env.put("BENCH_CACHE", tmp.resolve("cache").toString());
-        var options = new ExperimentRunner.Options(tmp.resolve("results"), null, tmp, env, 0, false);
+        var options = new ExperimentRunner.Options(tmp.resolve("results"), null, tmp, env, false);
         ByteArrayOutputStream firstLog = new ByteArrayOutputStream();
         ByteArrayOutputStream secondLog = new ByteArrayOutputStream();
         Path first = new ExperimentRunner(new RunLog(new PrintStream(firstLog, true))).run(ExperimentLoader.load(file), file, options).runDir();
@@ -80,7 +84,7 @@ class ModelCacheTest {
         assertEquals(Files.readString(first.resolve("metrics.json")), Files.readString(second.resolve("metrics.json")));
         assertEquals(-1, Files.mismatch(first.resolve("model-0000.params"), second.resolve("model-0000.params")));
         Path third = new ExperimentRunner(RunLog.silent()).run(ExperimentLoader.load(file), file,
-                new ExperimentRunner.Options(tmp.resolve("results"), null, tmp, env, 0, true)).runDir();
+                new ExperimentRunner.Options(tmp.resolve("results"), null, tmp, env, true)).runDir();
         assertEquals(Files.readString(first.resolve("metrics.json")), Files.readString(third.resolve("metrics.json")),
                 "retraining gives the weights the cache holds");
     }

@@ -35,21 +35,7 @@ class FigureUnitsTest {
     }
 
     @Test
-    void epsilonsReadAsWritten() {
-        assertEquals("0", Epsilons.format(0.0));
-        assertEquals("0.05", Epsilons.format(0.05));
-        assertEquals("2", Epsilons.format(2.0));
-        assertTrue(Epsilons.same(0.1 + 0.2, 0.3));
-    }
-
-    @Test
     void latexSpecialCharactersAreEscaped() {
         assertEquals("PGD\\_40 \\& 5\\% \\$x\\$ \\{\\} \\#1 \\textasciitilde{}", AccuracyTable.escape("PGD_40 & 5% $x$ {} #1 ~"));
-    }
-
-    @Test
-    void predictionsCsvRoundTripsQuotedAttackNames() {
-        assertEquals(List.of("a,b", "c\"d", ""), SavedPredictions.split("\"a,b\",\"c\"\"d\","));
-        assertEquals("\"a,b\"", SavedPredictions.quote("a,b"));
     }
 }

@@ -1,33 +1,51 @@
 package advbench.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import advbench.UserError;
+import advbench.data.DataShape;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class ArchitecturesTest {
+    static final DataShape MNIST = new DataShape(1, 28, 28, 10, null);
+    static final DataShape COLOUR = new DataShape(3, 16, 16, 4, java.util.List.of("a", "b", "c", "d"));
+
     @BeforeAll
     static void engine() {
         Engines.configure(0);
     }
 
     @Test
-    void everyArchitectureMapsABatchOfImagesToTenLogits() {
+    void everyArchitectureMapsABatchOfImagesToOneLogitPerClass() {
         for (String name : Architectures.names()) {
-            try (Classifier c = Classifier.create(name, 28, 28); NDManager m = c.manager().newSubManager()) {
-                assertEquals(new Shape(3, 10), c.logits(m.zeros(new Shape(3, 1, 28, 28))).getShape(), name);
+            for (DataShape shape : new DataShape[] {MNIST, COLOUR}) {
+                try (Classifier c = Classifier.create(name, shape); NDManager m = c.manager().newSubManager()) {
+                    Shape in = new Shape(3, shape.channels(), shape.height(), shape.width());
+                    assertEquals(new Shape(3, shape.classes()), c.logits(m.zeros(in)).getShape(), name + " on " + shape);
+                    assertEquals(shape, c.shape());
+                }
             }
         }
+    }
+
+    /** An architecture that cannot take the data says so when it is built, before any training. */
+    @Test
+    void imagesTooSmallForAnArchitectureAreAUserError() {
+        UserError e = assertThrows(UserError.class, () -> Classifier.create("small-cnn", new DataShape(1, 1, 1, 10, null)));
+        assertTrue(e.getMessage().startsWith("small-cnn cannot take 1x1x1 images"), e.getMessage());
+        assertTrue(!e.getMessage().contains("\n"), e.getMessage());
     }
 
     /** wong-cnn starts like Wong et al.'s PyTorch model: weights U(+-1/sqrt(fan_in)), wider than Xavier's. */
     @Test
     void wongCnnUsesPyTorchsDefaultInitialisation() {
         Engines.seed(1);
-        try (Classifier c = Classifier.create("wong-cnn", 28, 28)) {
+        try (Classifier c = Classifier.create("wong-cnn", MNIST)) {
             float[] conv1 = c.djlModel().getBlock().getParameters().get(0).getValue().getArray().toFloatArray();
             double max = 0;
             for (float w : conv1) {

@@ -59,7 +59,7 @@ class DjlBehaviourTest {
     @Test
     void restoredWeightsAreTheOnesTheClassifierComputesWith() {
         Engines.seed(1);
-        try (Classifier c = Classifier.create("mlp", 28, 28); NDManager m = c.manager().newSubManager()) {
+        try (Classifier c = Classifier.create("mlp", new advbench.data.DataShape(1, 28, 28, 10, null)); NDManager m = c.manager().newSubManager()) {
             c.setTrainable(false);
             NDArray x = m.randomUniform(0, 1, new Shape(2, 1, 28, 28));
             float[] before = c.logits(x).toFloatArray(); // the store now holds the first arrays
@@ -106,7 +106,7 @@ class DjlBehaviourTest {
     @Test
     void lossGradientLeavesParametersWithoutGradientAndInputUntouched() {
         Engines.seed(1);
-        try (Classifier c = Classifier.create("small-cnn", 28, 28); NDManager m = c.manager().newSubManager()) {
+        try (Classifier c = Classifier.create("small-cnn", new advbench.data.DataShape(1, 28, 28, 10, null)); NDManager m = c.manager().newSubManager()) {
             c.setTrainable(false);
             NDArray x = m.randomUniform(0, 1, new Shape(4, 1, 28, 28));
             float[] before = x.toFloatArray();
@@ -125,7 +125,7 @@ class DjlBehaviourTest {
     @Test
     void trainerStepZeroesParameterGradients() {
         Engines.seed(2);
-        try (Classifier c = Classifier.create("mlp", 28, 28)) {
+        try (Classifier c = Classifier.create("mlp", new advbench.data.DataShape(1, 28, 28, 10, null))) {
             c.setTrainable(true);
             DefaultTrainingConfig cfg = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
                     .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(1e-3f)).build());

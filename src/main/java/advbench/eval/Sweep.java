@@ -1,4 +1,4 @@
-package advbench.attack;
+package advbench.eval;
 
 /**
  * How an accuracy sweep may save work. Both shortcuts leave every sample's worst case unchanged:

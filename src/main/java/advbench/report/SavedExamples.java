@@ -1,13 +1,15 @@
-package advbench.figures;
+package advbench.report;
 
 import advbench.Json;
 import advbench.UserError;
+import advbench.eval.Examples;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -22,20 +24,54 @@ import java.util.List;
  */
 public record SavedExamples(String format, List<ModelExamples> models) {
     public static final String FILE = "examples.json";
-    public static final String FORMAT = "bench-examples/1";
+    /** Version 2 added {@code channels}; version 1 files are grey. */
+    public static final String FORMAT = "bench-examples/2";
+    static final List<String> READABLE = List.of("bench-examples/1", FORMAT);
 
     /**
      * One model's grid.
      *
      * @param model "baseline", or the defence method for the adversarially trained model
+     * @param channels 1 (grey) or 3 (colour, each image channel by channel); null in version 1 files
      * @param sampleIndices positions of the samples in the run's test set
      */
-    public record ModelExamples(String model, int rows, int cols, int[] sampleIndices, int[] labels, Images clean,
-                                List<AttackImages> attacks) {
+    public record ModelExamples(String model, Integer channels, int rows, int cols, int[] sampleIndices, int[] labels,
+                                Images clean, List<AttackImages> attacks) {
 
         public int count() {
             return labels.length;
         }
+
+        public int channelCount() {
+            return channels == null ? 1 : channels;
+        }
+
+        /** Values per image. */
+        public int pixelsPerImage() {
+            return channelCount() * rows * cols;
+        }
+    }
+
+    /** The grid samples of each evaluated model, as the evaluation saw them. */
+    public static SavedExamples of(List<ModelRun> models) {
+        List<ModelExamples> out = new ArrayList<>();
+        for (ModelRun m : models) {
+            Examples ex = m.evaluation().examples();
+            var shape = ex.samples().shape();
+            List<AttackImages> rows = new ArrayList<>();
+            for (Examples.Row row : ex.rows()) {
+                rows.add(new AttackImages(row.attack(), row.norm().label(), row.epsilon(), images(row.images())));
+            }
+            int[] indices = new int[ex.samples().count()];
+            java.util.Arrays.setAll(indices, i -> i); // the grid shows the first samples of the test set
+            out.add(new ModelExamples(m.label(), shape.channels(), shape.height(), shape.width(), indices,
+                    ex.samples().labels().clone(), images(ex.clean()), List.copyOf(rows)));
+        }
+        return new SavedExamples(FORMAT, List.copyOf(out));
+    }
+
+    private static Images images(Examples.Shot shot) {
+        return new Images(toBytes(shot.pixels()), shot.predicted().clone(), shot.confidence().clone());
     }
 
     /**
@@ -75,7 +111,7 @@ public record SavedExamples(String format, List<ModelExamples> models) {
         try {
             SavedExamples saved = Json.MAPPER.readerFor(SavedExamples.class)
                     .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).readValue(file.toFile());
-            if (!FORMAT.equals(saved.format()) || saved.models() == null) {
+            if (!READABLE.contains(saved.format()) || saved.models() == null) {
                 throw new UserError(file + ": not a " + FORMAT + " file (format '" + saved.format() + "')");
             }
             return saved;

@@ -1,4 +1,4 @@
-package advbench.figures;
+package advbench.report;
 
 import java.math.BigDecimal;
 
@@ -7,7 +7,7 @@ public final class Epsilons {
     private Epsilons() {}
 
     /** Epsilons closer than this are the same budget (they come from decimal text). */
-    static final double TOLERANCE = 1e-9;
+    public static final double TOLERANCE = 1e-9;
 
     public static String format(double eps) {
         return BigDecimal.valueOf(eps).stripTrailingZeros().toPlainString();

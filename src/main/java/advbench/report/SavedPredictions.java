@@ -1,6 +1,8 @@
-package advbench.figures;
+package advbench.report;
 
 import advbench.UserError;
+import advbench.eval.AttackOutcome;
+import advbench.eval.EpsilonOutcome;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,6 +35,21 @@ public record SavedPredictions(List<ModelPredictions> models) {
         public int[] predicted(Column column) {
             return attacks.get(column);
         }
+    }
+
+    /** Every test sample's prediction under every attack and epsilon, per evaluated model. */
+    public static SavedPredictions of(List<ModelRun> models) {
+        List<ModelPredictions> out = new ArrayList<>();
+        for (ModelRun m : models) {
+            Map<Column, int[]> columns = new LinkedHashMap<>();
+            for (AttackOutcome a : m.evaluation().attacks()) {
+                for (EpsilonOutcome e : a.perEpsilon()) {
+                    columns.put(new Column(a.attack(), e.epsilon()), e.predicted());
+                }
+            }
+            out.add(new ModelPredictions(m.label(), m.evaluation().labels(), m.evaluation().cleanPredicted(), columns));
+        }
+        return new SavedPredictions(List.copyOf(out));
     }
 
     public String toCsv() {

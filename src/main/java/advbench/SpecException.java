@@ -1,8 +1,10 @@
-package advbench.experiment;
+package advbench;
 
 /**
- * Thrown by a spec record's constructor when a value is out of range. {@code field} is relative
- * to that record; the loader prefixes the path to the record and finds the line in the file.
+ * A value of an experiment file that is out of range, thrown while a record of the file is built.
+ * {@code field} is relative to that record; the experiment loader prefixes the path to the record
+ * and finds the line in the file. Records of every stage (attack parameters, data, model) throw
+ * it, so it lives here rather than with the loader.
  */
 public class SpecException extends RuntimeException {
     private final String field;
@@ -16,14 +18,14 @@ public class SpecException extends RuntimeException {
         return field;
     }
 
-    static <T> T require(T value, String field) {
+    public static <T> T require(T value, String field) {
         if (value == null) {
             throw new SpecException(field, "missing required field");
         }
         return value;
     }
 
-    static int atLeast(Integer value, int min, String field) {
+    public static int atLeast(Integer value, int min, String field) {
         if (value < min) {
             throw new SpecException(field, "must be at least " + min + ", got " + value);
         }

@@ -1,0 +1,61 @@
+package advbench.attack;
+
+import advbench.model.CrossEntropy;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * What an attack ascends, as a function of the logits of its current iterates and its goal. The
+ * value is summed over the batch, so that each sample's input gradient is that of its own loss,
+ * whatever else shares the batch. A targeted loss points the other way (descend the target's
+ * loss), and a sample without a target contributes nothing, so it does not move.
+ */
+@FunctionalInterface
+public interface Loss {
+
+    NDArray value(NDArray logits, Goal goal);
+
+    /** Cross-entropy: ascend CE(label), or, targeted, descend CE(target) (Madry et al.; Kurakin et al.). */
+    static Loss crossEntropy() {
+        return (logits, goal) -> goal.targeted()
+                ? CrossEntropy.perSample(logits, goal.lossLabels()).mul(perSample(logits, goal.direction())).sum()
+                : CrossEntropy.sum(logits, goal.labels());
+    }
+
+    /**
+     * The margin (Carlini-Wagner) loss on logits: untargeted {@code max_{i != y} z_i - z_y}, positive
+     * once the sample is misclassified; targeted {@code z_t - max_{i != t} z_i}. Unlike cross-entropy
+     * it does not saturate on confident predictions, which helps against some defences.
+     */
+    static Loss margin() {
+        return (logits, goal) -> {
+            int[] classes = goal.lossLabels();
+            NDArray oneHot = CrossEntropy.oneHot(logits.getManager(), classes, (int) logits.getShape().get(1));
+            NDArray own = logits.mul(oneHot).sum(new int[] {1});
+            // push the own class far down so the max runs over the others only
+            NDArray others = logits.sub(oneHot.mul(1e9f)).max(new int[] {1});
+            return others.sub(own).mul(perSample(logits, goal.direction())).sum();
+        };
+    }
+
+    /**
+     * TRADES's adversary (Zhang et al. 2019): ascend KL(softmax(clean) || softmax(f(x'))), the
+     * divergence from the model's clean outputs of the same samples, which are held fixed.
+     */
+    static Loss klDivergenceFrom(NDArray cleanLogits) {
+        NDArray clean = cleanLogits.stopGradient();
+        return (logits, goal) -> klPerSample(clean, logits).sum();
+    }
+
+    /** KL(p || q) per sample, from logits; p = softmax(clean), q = softmax(other). */
+    static NDArray klPerSample(NDArray cleanLogits, NDArray otherLogits) {
+        NDArray logP = cleanLogits.logSoftmax(1);
+        NDArray logQ = otherLogits.logSoftmax(1);
+        return logP.exp().mul(logP.sub(logQ)).sum(new int[] {1});
+    }
+
+    /** Per-sample factors as an (n) array in the logits' manager. */
+    private static NDArray perSample(NDArray logits, float[] values) {
+        return logits.getManager().create(values, new Shape(values.length));
+    }
+}

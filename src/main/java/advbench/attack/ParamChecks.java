@@ -1,0 +1,134 @@
+package advbench.attack;
+
+import advbench.SpecException;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/** Checks shared by the attacks' spec records; every error names the attack type and the field. */
+public final class ParamChecks {
+    private ParamChecks() {}
+
+    public static int steps(String type, Integer steps, int fallback) {
+        int s = steps == null ? fallback : steps;
+        if (s < 1) {
+            throw new SpecException("steps", type + " steps must be at least 1, got " + s);
+        }
+        return s;
+    }
+
+    public static int restarts(String type, Integer restarts) {
+        int r = restarts == null ? 1 : restarts;
+        if (r < 1) {
+            throw new SpecException("restarts", type + " restarts must be at least 1, got " + r);
+        }
+        return r;
+    }
+
+    /**
+     * Exactly one of step_size (absolute) or rel_step_size (times epsilon); neither gives
+     * {@code defaultRelative}.
+     */
+    public static StepSize stepSize(String type, Double absolute, Double relative, double defaultRelative) {
+        if (absolute != null && relative != null) {
+            throw new SpecException("step_size", type + ": give step_size or rel_step_size, not both");
+        }
+        if (absolute != null && !(absolute > 0 && Double.isFinite(absolute))) {
+            throw new SpecException("step_size", type + " step_size (alpha) must be positive, got " + absolute);
+        }
+        if (relative != null && !(relative > 0 && Double.isFinite(relative))) {
+            throw new SpecException("rel_step_size", type + " rel_step_size must be positive, got " + relative);
+        }
+        return absolute != null ? StepSize.absolute(absolute) : StepSize.relative(relative != null ? relative : defaultRelative);
+    }
+
+    /**
+     * least-likely, random, or a class number; null means untargeted. Whether a class number is a
+     * class of the data is checked once the data is loaded ({@link AttackSpec#checkAgainst}).
+     */
+    public static Target target(String type, Object target, long seed) {
+        if (target == null) {
+            return null;
+        }
+        if (target instanceof Integer c) {
+            if (c < 0) {
+                throw new SpecException("target", type + " target class must be 0 or more, got " + c);
+            }
+            return new Target.FixedClass(c);
+        }
+        if ("least-likely".equals(target)) {
+            return new Target.LeastLikely();
+        }
+        if ("random".equals(target)) {
+            return new Target.RandomClass(seed);
+        }
+        throw new SpecException("target", type + " target must be least-likely, random or a class number, got '" + target + "'");
+    }
+
+    public static Norm norm(String type, String norm) {
+        if (norm == null) {
+            return Norm.LINF;
+        }
+        try {
+            return Norm.parse(norm);
+        } catch (IllegalArgumentException e) {
+            throw new SpecException("norm", type + ": unknown norm '" + norm + "'; expected linf or l2");
+        }
+    }
+
+    /** ce (cross-entropy, the default) or margin (Carlini-Wagner); also how it is written back. */
+    public static String lossName(String type, String loss) {
+        if (loss == null || loss.equals("ce") || loss.equals("margin")) {
+            return loss == null ? "ce" : loss;
+        }
+        throw new SpecException("loss", type + ": unknown loss '" + loss + "'; expected ce (cross-entropy) or margin");
+    }
+
+    public static Loss loss(String name) {
+        return name.equals("margin") ? Loss.margin() : Loss.crossEntropy();
+    }
+
+    /** " (margin)" for a non-default loss, so two attacks that differ only in loss get two labels. */
+    public static String lossSuffix(String name) {
+        return name.equals("ce") ? "" : " (" + name + ")";
+    }
+
+    /**
+     * Sorted, distinct, each finite and at least 0, and at most 1 for L-inf (pixel scale); an L2
+     * budget is bounded by the image size, checked once the data is loaded. Null stays null (the
+     * experiment's list applies).
+     */
+    public static List<Double> epsilons(List<Double> epsilons, Norm norm, String field) {
+        if (epsilons == null) {
+            return null;
+        }
+        if (epsilons.isEmpty()) {
+            throw new SpecException(field, "must list at least one epsilon");
+        }
+        Set<Double> seen = new HashSet<>();
+        for (int i = 0; i < epsilons.size(); i++) {
+            Double e = epsilons.get(i);
+            boolean ok = e != null && e >= 0 && (norm == Norm.L2 ? Double.isFinite(e) : e <= 1);
+            if (!ok) {
+                throw new SpecException(field + "[" + i + "]", (norm == Norm.L2
+                        ? "must be a finite number >= 0 (L2, pixel scale)" : "must be a number in [0, 1] (L-inf, pixel scale)")
+                        + ", got " + e);
+            }
+            if (!seen.add(e)) {
+                throw new SpecException(field + "[" + i + "]", e + " is listed twice");
+            }
+        }
+        return epsilons.stream().sorted().toList();
+    }
+
+    public static String label(String label, String fallback) {
+        if (label != null && label.isBlank()) {
+            throw new SpecException("label", "must not be blank");
+        }
+        return label != null ? label : fallback;
+    }
+
+    public static String targetSuffix(Object target) {
+        return target == null ? "" : " -> " + target;
+    }
+}

@@ -1,0 +1,108 @@
+package advbench.eval;
+
+import advbench.attack.Adversarial;
+import advbench.attack.Attack;
+import advbench.attack.Batch;
+import advbench.attack.Goal;
+import advbench.attack.Rows;
+import advbench.model.Classifier;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Runs one attack on one batch over a list of epsilons: the only place that knows about sweeps,
+ * as AutoAttack's runner is the only place that keeps its robust flags. It chooses the targets,
+ * attacks in increasing epsilon, runs the attack's restarts (each from a new random draw, a sample
+ * keeping its first success), and with {@link Sweep#skipDecided} attacks at each epsilon only the
+ * samples no smaller epsilon fooled, carrying a fooled sample's earlier adversarial image (still
+ * admissible, as the ball only grows) and prediction over. Results come back in the order the
+ * epsilons were given.
+ */
+public final class EpsilonSweeper {
+    private EpsilonSweeper() {}
+
+    public static List<Adversarial> run(Attack attack, Classifier model, Batch batch, List<Double> epsilons, Sweep sweep) {
+        epsilons.forEach(eps -> Attack.checkEpsilon(attack.name(), eps == null ? Double.NaN : eps));
+        int[] targets = attack.target() == null ? null : attack.target().choose(model, batch);
+        Goal goal = new Goal(batch.labels(), targets, sweep.earlyStop());
+        Integer[] order = new Integer[epsilons.size()];
+        Arrays.setAll(order, i -> i);
+        Arrays.sort(order, Comparator.comparingDouble(epsilons::get));
+        Adversarial[] results = new Adversarial[order.length];
+        try (Attack.Bound bound = attack.bind(model, batch, goal)) {
+            Adversarial previous = null;
+            for (int k : order) {
+                double eps = epsilons.get(k);
+                int[] open = sweep.skipDecided() && previous != null ? Rows.where(Rows.not(previous.success())) : Rows.all(batch.size());
+                Adversarial fresh = open.length == 0 ? null : restarts(attack, bound, open, eps, sweep.earlyStop());
+                results[k] = previous == null || open.length == batch.size() ? fresh : merge(previous, open, fresh, eps);
+                previous = results[k];
+            }
+        }
+        return List.of(results);
+    }
+
+    /**
+     * The attack's restarts at one epsilon on some rows: each sample keeps its first success; a
+     * sample never fooled ends with the last restart's result. With earlyStop a restart runs only
+     * on the samples no earlier restart fooled. At epsilon 0 nothing can move, so one run is all.
+     */
+    private static Adversarial restarts(Attack attack, Attack.Bound bound, int[] rows, double eps, boolean earlyStop) {
+        Adversarial best = bound.at(rows, eps, 0);
+        int runs = eps == 0 ? 1 : attack.restarts();
+        for (int r = 1; r < runs; r++) {
+            int[] todo = earlyStop ? Rows.where(Rows.not(best.success())) : Rows.all(rows.length);
+            if (todo.length == 0) {
+                break;
+            }
+            Adversarial next = bound.at(Rows.pick(rows, todo), eps, r);
+            // samples already fooled keep their result; the others take this restart's
+            int[] open = Rows.where(Rows.not(best.success()));
+            int[] fromNext = Rows.where(Rows.not(Rows.pick(best.success(), todo)));
+            Adversarial merged = replace(best, open, next, fromNext, eps, best.attacked());
+            best.images().close();
+            best = merged;
+        }
+        return best;
+    }
+
+    /** Merges the samples {@code previous} did not fool, attacked afresh, with the ones it did. */
+    private static Adversarial merge(Adversarial previous, int[] open, Adversarial fresh, double eps) {
+        if (fresh == null) {
+            return new Adversarial(eps, previous.images().duplicate(), previous.predicted().clone(), previous.targets(),
+                    previous.success().clone(), 0);
+        }
+        return replace(previous, open, fresh, Rows.all(open.length), eps, open.length);
+    }
+
+    /**
+     * {@code base} with its rows {@code at} replaced by rows {@code from} of {@code other}: images
+     * gathered on the device from [base; other], so no batch of images makes a round trip through
+     * the host. Targets are the base's (the sweep chose them once for the batch).
+     */
+    private static Adversarial replace(Adversarial base, int[] at, Adversarial other, int[] from, double eps, int attacked) {
+        int n = base.predicted().length;
+        int[] predicted = base.predicted().clone();
+        boolean[] success = base.success().clone();
+        long[] source = new long[n];
+        Arrays.setAll(source, i -> i);
+        for (int j = 0; j < at.length; j++) {
+            source[at[j]] = n + from[j];
+            predicted[at[j]] = other.predicted()[from[j]];
+            success[at[j]] = other.success()[from[j]];
+        }
+        NDManager owner = base.images().getManager();
+        NDArray images;
+        try (NDManager scope = owner.newSubManager()) {
+            NDArray both = base.images().concat(other.images());
+            both.attach(scope);
+            images = both.get(scope.create(source));
+            images.attach(owner);
+        }
+        other.images().close();
+        return new Adversarial(eps, images, predicted, base.targets(), success, attacked);
+    }
+}

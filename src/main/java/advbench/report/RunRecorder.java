@@ -1,0 +1,88 @@
+package advbench.report;
+
+import advbench.Json;
+import advbench.data.DataProvenance;
+import advbench.data.DataShape;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The record stage: writes a finished run's files into its folder, each under a temporary name
+ * and renamed, the manifest last (a folder without one was interrupted). The figures are drawn
+ * afterwards from these files, by the same code as {@code bench figures}.
+ */
+public final class RunRecorder {
+    private final RunFolder folder;
+    private Summary summary;
+
+    public RunRecorder(RunFolder folder) {
+        this.folder = folder;
+    }
+
+    /**
+     * What a run was and what it measured.
+     *
+     * @param trainSamples the training set's size (a defended model trains on it less its hold-out)
+     * @param models the baseline first, then the defended model if any
+     */
+    public record Summary(String experiment, int seed, String configSha256, String experimentFile, DataProvenance data,
+                          DataShape shape, int trainSamples, int testSamples, String architecture, List<ModelRun> models) {}
+
+    /** metrics.json, the CSV tables, examples.json and predictions.csv. */
+    public MetricsDocument write(Summary run) {
+        this.summary = run;
+        MetricsDocument doc = document(run);
+        folder.write("metrics.json", out -> Json.MAPPER.writeValue(out, doc));
+        MetricsCsv.Identity identity = new MetricsCsv.Identity(run.experiment(), folder.runId(), run.seed(), run.configSha256());
+        folder.writeString(MetricsCsv.FILE, MetricsCsv.metrics(identity, run.models()));
+        folder.writeString(MetricsCsv.PER_CLASS_FILE, MetricsCsv.perClass(identity, run.shape(), run.models()));
+        SavedExamples examples = SavedExamples.of(run.models());
+        folder.write(SavedExamples.FILE, examples::writeTo);
+        folder.writeString(SavedPredictions.FILE, SavedPredictions.of(run.models()).toCsv());
+        return doc;
+    }
+
+    /** manifest.json, the last file of a complete run: the parts each stage owns, and the timings. */
+    public void writeManifest(Manifest.Environment environment, String started, String finished, Map<String, Double> phaseSeconds) {
+        Summary run = summary;
+        List<Manifest.ModelProvenance> models = new ArrayList<>();
+        for (ModelRun m : run.models()) {
+            models.add(new Manifest.ModelProvenance(m.label(), m.cacheKey(), m.weightsFile(), sha256(folder.dir().resolve(m.weightsFile()))));
+        }
+        Manifest manifest = new Manifest(run.experiment(), folder.runId(), "complete", run.seed(), run.configSha256(),
+                run.experimentFile(), run.data(), List.copyOf(models), environment, started, finished, phaseSeconds);
+        folder.write("manifest.json", out -> Json.MAPPER.writeValue(out, manifest));
+    }
+
+    static MetricsDocument document(Summary run) {
+        ModelRun base = run.models().get(0);
+        ModelRun defended = run.models().size() > 1 ? run.models().get(1) : null;
+        var m = base.metrics();
+        return new MetricsDocument(run.experiment(), run.seed(), run.data().dataset(), run.shape(), run.trainSamples(),
+                run.testSamples(), run.architecture(), base.training().history(), m.clean(), m.attacks(), m.worstCase(),
+                m.gradientCheck(), m.warnings(), defended == null ? null : new MetricsDocument.Defended(defended.label(),
+                        defended.trainSamples(), defended.holdoutSamples(), defended.training().history(),
+                        defended.training().keptEpoch(), defended.training().overfitting(), defended.metrics().clean(),
+                        defended.metrics().attacks(), defended.metrics().worstCase(), defended.metrics().gradientCheck(),
+                        defended.metrics().warnings()));
+    }
+
+    /** Lower-case hex SHA-256 of a file. */
+    public static String sha256(Path file) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
