@@ -18,6 +18,7 @@ public final class Attacks {
         TYPES.put("bim", Bim.Spec.class);
         TYPES.put("pgd", Pgd.Spec.class);
         TYPES.put("mi-fgsm", MiFgsm.Spec.class);
+        TYPES.put("fgm", Fgm.Spec.class);
     }
 
     /** Type name to parameters record, in the order they are listed to users. */
