@@ -6,7 +6,8 @@ import java.util.Map;
 /**
  * The attacks an experiment file can name, by their {@code type}. To add one, write its file in
  * this package (the attack and its {@link AttackSpec} record) and register the record here; the
- * experiment loader, the README's list of types and {@code AttackContractTest} pick it up.
+ * experiment loader and {@code AttackContractTest} pick it up (the README's table of attacks is
+ * written by hand).
  */
 public final class Attacks {
     private Attacks() {}

@@ -17,15 +17,17 @@ import java.util.List;
 public final class Fgsm implements Attack {
     private final String name;
     private final Target target;
-    private final Loss loss = Loss.crossEntropy();
+    private final Loss loss;
 
-    public Fgsm(String name, Target target) {
+    public Fgsm(String name, Target target, Loss loss) {
         this.name = name;
         this.target = target;
+        this.loss = loss;
     }
 
+    /** Untargeted, cross-entropy: Goodfellow et al.'s attack. */
     public Fgsm() {
-        this("FGSM", null);
+        this("FGSM", null, Loss.crossEntropy());
     }
 
     @Override
@@ -58,9 +60,10 @@ public final class Fgsm implements Attack {
         NDArray direction;
         int[] clean;
         try (NDManager scope = x.getManager().newSubManager()) {
-            Classifier.Gradient g = model.gradientOf(x, logits -> loss.value(logits, goal));
-            g.gradient().attach(scope);
-            g.logits().attach(scope);
+            // on a copy in this scope, so that the loss's intermediate arrays die with it
+            NDArray input = x.duplicate();
+            input.attach(scope);
+            Classifier.Gradient g = model.gradientOf(input, logits -> loss.value(logits, goal));
             clean = Classifier.argMax(g.logits());
             direction = g.gradient().sign();
             direction.attach(x.getManager());
@@ -74,8 +77,16 @@ public final class Fgsm implements Attack {
                     if (eps == 0) {
                         return Adversarial.of(0, part.images().duplicate(), Rows.pick(clean, rows), sub);
                     }
-                    NDArray dir = part.size() == batch.size() ? direction : direction.get(scope.create(Rows.toLong(rows)));
-                    NDArray adv = part.images().add(dir.mul((float) eps)).clip(0f, 1f);
+                    NDArray dir = direction;
+                    if (part.size() < batch.size()) {
+                        dir = direction.get(scope.create(Rows.toLong(rows)));
+                        dir.attach(scope);
+                    }
+                    NDArray step = dir.mul((float) eps);
+                    step.attach(scope); // the step and the unclipped sum die with the scope
+                    NDArray moved = part.images().add(step);
+                    moved.attach(scope);
+                    NDArray adv = moved.clip(0f, 1f);
                     adv.attach(x.getManager());
                     return Adversarial.of(eps, adv, model.predict(adv), sub);
                 }
@@ -88,19 +99,20 @@ public final class Fgsm implements Attack {
         };
     }
 
-    /** {@code type: fgsm}: one step of size epsilon. */
-    public record Spec(String label, List<Double> epsilons, Object target) implements AttackSpec {
+    /** {@code type: fgsm}: one step of size epsilon, cross-entropy unless {@code loss} says margin. */
+    public record Spec(String label, String loss, List<Double> epsilons, Object target) implements AttackSpec {
         static final String TYPE = "fgsm";
 
         public Spec {
-            label = ParamChecks.label(label, "FGSM" + ParamChecks.targetSuffix(target));
+            loss = ParamChecks.lossName(TYPE, loss);
+            label = ParamChecks.label(label, "FGSM" + ParamChecks.lossSuffix(loss) + ParamChecks.targetSuffix(target));
             epsilons = ParamChecks.epsilons(epsilons, Norm.LINF, "epsilons");
             ParamChecks.target(TYPE, target, 0);
         }
 
         @Override
         public Attack build(long seed) {
-            return new Fgsm(label, ParamChecks.target(TYPE, target, seed));
+            return new Fgsm(label, ParamChecks.target(TYPE, target, seed), ParamChecks.loss(loss));
         }
     }
 }

@@ -101,10 +101,15 @@ public abstract class IterativeAttack implements Attack {
     }
 
     /**
-     * The final iterate of one run ascending {@code loss}, with no success bookkeeping: what
-     * adversarial training feeds to the model (Madry et al. train on the last PGD iterate; TRADES
-     * ascends its KL). The batch's draw picks the random start, so a trainer draws anew each epoch.
+     * The final iterate of one run ascending this attack's loss, with no success bookkeeping: what
+     * adversarial training feeds to the model (Madry et al. train on the last PGD iterate). The
+     * batch's draw picks the random start, so a trainer draws anew each epoch.
      */
+    public NDArray craft(Classifier model, Batch batch, double eps) {
+        return craft(model, batch, eps, loss);
+    }
+
+    /** As {@link #craft(Classifier, Batch, double)}, ascending another loss (TRADES's KL from this batch's clean outputs). */
     public NDArray craft(Classifier model, Batch batch, double eps, Loss loss) {
         NDArray x = batch.images();
         NDManager outer = x.getManager();

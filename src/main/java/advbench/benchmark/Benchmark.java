@@ -24,7 +24,7 @@ import java.util.function.BiConsumer;
 
 /**
  * Measures what attacks cost against the floor they cannot beat: one forward and backward pass
- * with respect to the input. Every figure is images per second over real MNIST images, after one
+ * with respect to the input. Every figure is images per second over real test images, after one
  * warm-up batch; a "cost" is a time divided by the time of a bare forward+backward pass over the
  * same images, measured right before it (see {@link Pairing}).
  */

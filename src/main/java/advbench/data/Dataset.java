@@ -30,15 +30,28 @@ public record Dataset(String name, LabeledImages train, LabeledImages test, Data
         IdxReader.Samples train = IdxReader.readPair(files.trainImages(), files.trainLabels());
         IdxReader.Samples test = IdxReader.readPair(files.testImages(), files.testLabels());
         DataShape shape = shape(files, train, test, classes);
-        Map<String, DataProvenance.FileEntry> sources = new LinkedHashMap<>();
-        for (Path p : files.all()) {
-            Path absolute = p.toAbsolutePath().normalize();
-            sources.put(p.getFileName().toString(), new DataProvenance.FileEntry(absolute.toString(), Md5.of(p)));
-        }
         return new Dataset(name,
                 subset(new LabeledImages(train.images().pixels(), train.labels(), shape), trainSubset, seed, 1),
                 subset(new LabeledImages(test.images().pixels(), test.labels(), shape), testSubset, seed, 2),
-                new DataProvenance(name, sources));
+                new DataProvenance(name, sources(files)));
+    }
+
+    /**
+     * Each file by its name (the same data found in another folder is the same data), or, where
+     * two of the four share a name (train/labels.gz and test/labels.gz), by its role and name, so
+     * that no file drops out of the manifest or the model cache key.
+     */
+    static Map<String, DataProvenance.FileEntry> sources(IdxFiles files) {
+        List<String> roles = List.of("train_images", "train_labels", "test_images", "test_labels");
+        List<Path> all = files.all();
+        boolean distinct = all.stream().map(p -> p.getFileName().toString()).distinct().count() == all.size();
+        Map<String, DataProvenance.FileEntry> sources = new LinkedHashMap<>();
+        for (int i = 0; i < all.size(); i++) {
+            Path p = all.get(i);
+            String key = distinct ? p.getFileName().toString() : roles.get(i) + ":" + p.getFileName();
+            sources.put(key, new DataProvenance.FileEntry(p.toAbsolutePath().normalize().toString(), Md5.of(p)));
+        }
+        return sources;
     }
 
     /** What is known of a data set's classes before its labels are read; either part may be null. */

@@ -3,7 +3,7 @@ package advbench.data;
 import java.nio.file.Path;
 import java.util.List;
 
-/** The four IDX files of an MNIST-like data set. */
+/** The four IDX files of a data set: training and test images and their labels. */
 public record IdxFiles(Path trainImages, Path trainLabels, Path testImages, Path testLabels) {
 
     /** The conventional file names, shared by MNIST and Fashion-MNIST. */

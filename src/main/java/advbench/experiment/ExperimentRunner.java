@@ -75,18 +75,19 @@ public final class ExperimentRunner {
             phases.run("training", () -> sources.forEach(s -> models.add(provider.provide(s, data))));
             List<PlannedAttack> attacks = spec.attacks().stream()
                     .map(a -> new PlannedAttack(a.build(spec.seed()), spec.epsilonsFor(a))).toList();
-            List<ModelRun> runs = phases.time("evaluation", () -> models.stream()
-                    .map(m -> evaluate(m, folder, data, attacks, spec)).toList());
             RunRecorder recorder = new RunRecorder(folder);
+            List<ModelRun> runs = phases.time("evaluation", () -> models.stream()
+                    .map(m -> evaluate(m, recorder, data, attacks, spec)).toList());
+            RunRecorder.Results results = new RunRecorder.Results(spec.name(), spec.seed(), ExperimentLoader.sha256(config),
+                    experimentFile.toAbsolutePath().toString(), data.provenance(), data.shape(), data.train().count(),
+                    data.test().count(), spec.model().architecture(), runs);
             MetricsDocument metrics = phases.time("report", () -> {
-                MetricsDocument doc = recorder.write(new RunRecorder.Summary(spec.name(), spec.seed(), ExperimentLoader.sha256(config),
-                        experimentFile.toAbsolutePath().toString(), data.provenance(), data.shape(), data.train().count(),
-                        data.test().count(), spec.model().architecture(), runs));
+                MetricsDocument doc = recorder.write(results);
                 int drawn = Figures.render(List.of(folder.dir()), folder.dir(), spec.outputs().figureOptions()).written().size();
                 log.info("figures and tables: " + drawn + " files (" + String.join(", ", spec.outputs().formats()) + ", tex, md)");
                 return doc;
             });
-            recorder.writeManifest(Manifest.Environment.current(threads, experimentFile.toAbsolutePath().getParent()),
+            recorder.writeManifest(results, Manifest.Environment.current(threads, experimentFile.toAbsolutePath().getParent()),
                     started.toString(), Instant.now().toString(), phases.seconds());
             log.info(String.format("done in %.1f s", phases.totalSeconds()));
             return new Result(folder.dir(), metrics);
@@ -123,15 +124,14 @@ public final class ExperimentRunner {
     }
 
     /** Saves the model's weights into the run folder and sweeps every attack over the test set. */
-    private ModelRun evaluate(ModelProvider.Provided m, RunFolder folder, Dataset data, List<PlannedAttack> attacks, ExperimentSpec spec) {
-        String weights = m.label().equals(ModelRun.BASELINE) ? "" : "defended/";
-        m.model().save(weights.isEmpty() ? folder.dir() : folder.dir().resolve("defended"));
+    private ModelRun evaluate(ModelProvider.Provided m, RunRecorder recorder, Dataset data, List<PlannedAttack> attacks,
+                              ExperimentSpec spec) {
+        String weights = recorder.saveWeights(m.label(), m.model());
         log.info("evaluating " + m.label());
         Evaluation evaluation = new Evaluator(spec.evaluation().batchSize(), spec.evaluation().sweep(), log)
                 .evaluate(m.model(), data.test(), attacks, spec.outputs().gridSamples());
         Metrics metrics = MetricsCalculator.compute(evaluation);
         Summary.lines(m.label(), metrics).forEach(log::info);
-        return new ModelRun(m.label(), m.cacheKey(), weights + m.model().weightsFileName(), m.training(), m.trainSamples(),
-                m.holdoutSamples(), evaluation, metrics);
+        return new ModelRun(m.label(), m.cacheKey(), weights, m.training(), m.trainSamples(), m.holdoutSamples(), evaluation, metrics);
     }
 }

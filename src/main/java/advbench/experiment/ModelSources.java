@@ -38,6 +38,10 @@ final class ModelSources {
      */
     static Map<String, Object> cacheInputs(ExperimentSpec spec) {
         Map<String, Object> inputs = new TreeMap<>();
+        if (spec.dataset().classNames() != null) {
+            // the names' count can exceed the largest label: it sets the model's outputs
+            inputs.put("class_names", spec.dataset().classNames());
+        }
         inputs.put("train_subset", spec.dataset().trainSubset());
         inputs.put("test_subset", spec.dataset().testSubset());
         inputs.put("seed", spec.seed());

@@ -26,7 +26,7 @@ import java.util.List;
  *
  * <p>Classes are named where the data set names them and the names fit under an image; otherwise
  * they are numbered and a key under the grid names them. The width is the requested one; the
- * height follows from the rows, so that images stay square.
+ * height follows from the rows, so that images keep their proportions.
  */
 public final class ExampleGridFigure implements Drawing {
     private static final double PAD = 2;
@@ -96,7 +96,7 @@ public final class ExampleGridFigure implements Drawing {
         return widest + 4;
     }
 
-    /** The height in points that keeps images square at this width. */
+    /** The height in points that keeps images in proportion at this width. */
     public double height(double widthPt) {
         Graphics2D g = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB).createGraphics();
         try {
@@ -106,14 +106,18 @@ public final class ExampleGridFigure implements Drawing {
         }
     }
 
-    /** Sizes in points; {@code key} holds the lines naming numbered classes (empty when names are drawn). */
-    private record Layout(double label, double cell, double image, double header, double caption, double title, Font captions,
-                          boolean names, List<String> key, double height) {}
+    /**
+     * Sizes in points: an image is {@code image} wide and {@code imageHeight} high (its own
+     * proportions); {@code key} holds the lines naming numbered classes (empty when names are drawn).
+     */
+    private record Layout(double label, double cell, double image, double imageHeight, double header, double caption, double title,
+                          Font captions, boolean names, List<String> key, double height) {}
 
     private Layout layout(Graphics2D g, double width) {
         double label = Math.min(labelWidth(g), width * 0.35);
         double cell = (width - 2 * PAD - label) / samples;
         double image = cell * 0.9;
+        double imageHeight = image * examples.rows() / examples.cols();
         boolean names = shape.hasClassNames() && fits(g, widestName(), cell, SMALLEST_NAME_FONT);
         Font captions = captionFont(g, names ? widestName() : Integer.toString(shape.classes() - 1), cell);
         double header = lineHeight(names ? captions : style.smallFont());
@@ -121,9 +125,9 @@ public final class ExampleGridFigure implements Drawing {
         List<String> key = shape.hasClassNames() && !names ? key(g, width - 2 * PAD) : List.of();
         double height = 2 * PAD + title + header + key.size() * lineHeight(style.smallFont());
         for (Band b : bands()) {
-            height += image + (b.perturbation() ? 0 : lineHeight(captions)) + cell - image;
+            height += imageHeight + (b.perturbation() ? 0 : lineHeight(captions)) + cell - image;
         }
-        return new Layout(label, cell, image, header, lineHeight(captions), title, captions, names, key, height);
+        return new Layout(label, cell, image, imageHeight, header, lineHeight(captions), title, captions, names, key, height);
     }
 
     private String widestName() {
@@ -196,7 +200,7 @@ public final class ExampleGridFigure implements Drawing {
         for (Band b : bands()) {
             g.setFont(style.smallFont());
             g.setPaint(FigureStyle.TEXT);
-            double labelY = y + l.image() / 2 - (b.label().length - 1) * lineHeight(style.smallFont()) / 2 + style.smallFont().getSize2D() / 3;
+            double labelY = y + l.imageHeight() / 2 - (b.label().length - 1) * lineHeight(style.smallFont()) / 2 + style.smallFont().getSize2D() / 3;
             for (int k = 0; k < b.label().length; k++) {
                 text(g, b.label()[k], PAD, labelY + k * lineHeight(style.smallFont()), false);
             }
@@ -205,12 +209,12 @@ public final class ExampleGridFigure implements Drawing {
                 BufferedImage img = b.perturbation()
                         ? Bitmaps.perturbation(b.pixels(), i * pixels, channels, examples.rows(), examples.cols(), b.scale())
                         : Bitmaps.image(b.pixels(), i * pixels, channels, examples.rows(), examples.cols());
-                drawImage(g, img, x, y, l.image());
+                drawImage(g, img, x, y, l.image(), l.imageHeight());
                 if (!b.perturbation()) {
                     caption(g, l, b.predicted()[i], b.confidence()[i], b.predicted()[i] != examples.labels()[i], x, y);
                 }
             }
-            y += l.image() + (b.perturbation() ? 0 : l.caption()) + l.cell() - l.image();
+            y += l.imageHeight() + (b.perturbation() ? 0 : l.caption()) + l.cell() - l.image();
         }
         g.setFont(style.smallFont());
         g.setPaint(FigureStyle.TEXT);
@@ -225,12 +229,12 @@ public final class ExampleGridFigure implements Drawing {
         if (wrong) {
             g.setPaint(FigureStyle.WRONG);
             g.setStroke(new BasicStroke(1.2f));
-            g.draw(new Rectangle2D.Double(x - 0.6, y - 0.6, l.image() + 1.2, l.image() + 1.2));
+            g.draw(new Rectangle2D.Double(x - 0.6, y - 0.6, l.image() + 1.2, l.imageHeight() + 1.2));
         }
         g.setFont(wrong ? l.captions().deriveFont(Font.BOLD) : l.captions());
         g.setPaint(wrong ? FigureStyle.WRONG : FigureStyle.TEXT);
         String text = className(l, predicted) + " " + Math.round(100 * confidence) + "%";
-        text(g, text, x + l.image() / 2, y + l.image() + l.captions().getSize2D() * 1.05, true);
+        text(g, text, x + l.image() / 2, y + l.imageHeight() + l.captions().getSize2D() * 1.05, true);
     }
 
     private static void text(Graphics2D g, String s, double x, double baseline, boolean centred) {
@@ -238,10 +242,10 @@ public final class ExampleGridFigure implements Drawing {
         g.drawString(s, (float) (x - w / 2), (float) baseline);
     }
 
-    private static void drawImage(Graphics2D g, BufferedImage img, double x, double y, double size) {
+    private static void drawImage(Graphics2D g, BufferedImage img, double x, double y, double width, double height) {
         Object hint = g.getRenderingHint(RenderingHints.KEY_INTERPOLATION);
         g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_NEAREST_NEIGHBOR);
-        AffineTransform at = new AffineTransform(size / img.getWidth(), 0, 0, size / img.getHeight(), x, y);
+        AffineTransform at = new AffineTransform(width / img.getWidth(), 0, 0, height / img.getHeight(), x, y);
         g.drawImage(img, at, null);
         if (hint != null) {
             g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, hint);

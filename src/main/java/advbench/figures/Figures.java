@@ -1,15 +1,13 @@
 package advbench.figures;
 
 import advbench.UserError;
+import advbench.report.AtomicFile;
 import advbench.report.Epsilons;
 import advbench.report.SavedExamples;
 import advbench.report.SavedPredictions;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -85,7 +83,7 @@ public final class Figures {
         }
         List<Path> written = new ArrayList<>();
         for (Output o : outputs) {
-            writeAtomically(o.path(), o.content());
+            AtomicFile.write(o.path(), o.content());
             written.add(o.path());
         }
         return new Result(target, List.copyOf(written), List.copyOf(skipped));
@@ -204,23 +202,5 @@ public final class Figures {
 
     private static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** Temporary name in the same folder, then a rename: a reader never sees half a figure. */
-    static void writeAtomically(Path target, byte[] content) {
-        Path dir = target.toAbsolutePath().getParent();
-        Path tmp = dir.resolve("." + target.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
-        try {
-            Files.createDirectories(dir);
-            Files.write(tmp, content);
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException ignored) {
-                // the original failure is the one worth reporting
-            }
-            throw new UncheckedIOException("cannot write " + target, e);
-        }
     }
 }

@@ -34,10 +34,6 @@ public record Length(double points) {
         return new Length(points);
     }
 
-    public double inches() {
-        return points / POINTS_PER_INCH;
-    }
-
     private static String describe(double points) {
         return String.format(Locale.ROOT, "%.4gpt (%.3gin)", points, points / POINTS_PER_INCH);
     }

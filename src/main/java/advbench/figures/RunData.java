@@ -43,7 +43,7 @@ public record RunData(Path dir, String experiment, int seed, DataShape shape, Js
     }
 
     public String runId() {
-        return dir.toAbsolutePath().normalize().getFileName().toString();
+        return SavedRun.runIdOf(dir);
     }
 
     public ModelResult model(String name) {
@@ -71,7 +71,7 @@ public record RunData(Path dir, String experiment, int seed, DataShape shape, Js
         if (config instanceof ObjectNode object) {
             object.remove("seed");
         }
-        return new RunData(run.dir(), m.experiment(), m.seed(), m.shapeOrMnist(), config, List.copyOf(models), run.examples(),
+        return new RunData(run.dir(), run.experiment(), m.seed(), m.shapeOrMnist(), config, List.copyOf(models), run.examples(),
                 run.predictions());
     }
 }

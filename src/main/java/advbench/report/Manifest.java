@@ -1,6 +1,5 @@
 package advbench.report;
 
-import advbench.Json;
 import advbench.data.DataProvenance;
 import advbench.model.Engines;
 import java.nio.file.Path;
@@ -94,9 +93,5 @@ public record Manifest(String experiment, String runId, String status, int seed,
                 return null; // no git on this machine: the manifest says commit null
             }
         }
-    }
-
-    public static void write(RunFolder folder, Manifest manifest) {
-        folder.write("manifest.json", out -> Json.MAPPER.writeValue(out, manifest));
     }
 }

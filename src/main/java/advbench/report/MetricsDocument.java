@@ -9,7 +9,7 @@ import java.util.List;
 /**
  * The content of metrics.json. Only numbers that are reproducible: timings live in the manifest.
  * The top level describes the normally trained baseline; {@code defence}, when the experiment
- * has one, the adversarially trained model under the same attacks. {@link RunReader} reads it
+ * has one, the adversarially trained model under the same attacks. {@link SavedRun} reads it
  * back as this record, so a run folder has one format and one reader.
  *
  * @param dataShape channels, image size, classes and class names of the data (absent in runs made

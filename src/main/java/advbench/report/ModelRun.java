@@ -14,9 +14,4 @@ import advbench.train.TrainingRecord;
 public record ModelRun(String label, String cacheKey, String weightsFile, TrainingRecord training, int trainSamples,
                        int holdoutSamples, Evaluation evaluation, Metrics metrics) {
     public static final String BASELINE = "baseline";
-
-    /** "" for the baseline, "_defended" for the adversarially trained model: how its files are named. */
-    public String fileSuffix() {
-        return label.equals(BASELINE) ? "" : "_defended";
-    }
 }

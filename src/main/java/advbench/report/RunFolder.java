@@ -1,13 +1,11 @@
 package advbench.report;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 
@@ -55,27 +53,9 @@ public final class RunFolder {
         return dir.resolve(name);
     }
 
-    public interface Content {
-        void writeTo(OutputStream out) throws IOException;
-    }
-
-    public Path write(String name, Content content) {
-        Path target = dir.resolve(name);
-        Path tmp = dir.resolve("." + name + ".tmp");
-        try {
-            try (OutputStream out = Files.newOutputStream(tmp)) {
-                content.writeTo(out);
-            }
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-            return target;
-        } catch (IOException e) {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException ignored) {
-                // the original failure is the one worth reporting
-            }
-            throw new UncheckedIOException("cannot write " + target, e);
-        }
+    /** Writes {@code name} (a path relative to the folder) under a temporary name and renames it. */
+    public Path write(String name, AtomicFile.Content content) {
+        return AtomicFile.write(dir.resolve(name), content);
     }
 
     public Path writeString(String name, String text) {

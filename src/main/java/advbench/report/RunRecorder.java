@@ -3,10 +3,12 @@ package advbench.report;
 import advbench.Json;
 import advbench.data.DataProvenance;
 import advbench.data.DataShape;
+import advbench.model.Classifier;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -21,10 +23,29 @@ import java.util.Map;
  */
 public final class RunRecorder {
     private final RunFolder folder;
-    private Summary summary;
 
     public RunRecorder(RunFolder folder) {
         this.folder = folder;
+    }
+
+    /**
+     * Saves a model's weights into the run folder, the baseline's at its top and an adversarially
+     * trained model's in {@code defended/}: DJL writes them into a temporary folder, and the file
+     * is renamed into place whole. Returns the file, relative to the run folder.
+     */
+    public String saveWeights(String label, Classifier model) {
+        String file = (label.equals(ModelRun.BASELINE) ? "" : "defended/") + model.weightsFileName();
+        Path target = folder.dir().resolve(file);
+        try {
+            Path tmp = Files.createTempDirectory(folder.dir(), ".weights");
+            model.save(tmp);
+            Files.createDirectories(target.getParent());
+            Files.move(tmp.resolve(model.weightsFileName()), target, StandardCopyOption.ATOMIC_MOVE);
+            Files.delete(tmp);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + target, e);
+        }
+        return file;
     }
 
     /**
@@ -33,12 +54,11 @@ public final class RunRecorder {
      * @param trainSamples the training set's size (a defended model trains on it less its hold-out)
      * @param models the baseline first, then the defended model if any
      */
-    public record Summary(String experiment, int seed, String configSha256, String experimentFile, DataProvenance data,
+    public record Results(String experiment, int seed, String configSha256, String experimentFile, DataProvenance data,
                           DataShape shape, int trainSamples, int testSamples, String architecture, List<ModelRun> models) {}
 
     /** metrics.json, the CSV tables, examples.json and predictions.csv. */
-    public MetricsDocument write(Summary run) {
-        this.summary = run;
+    public MetricsDocument write(Results run) {
         MetricsDocument doc = document(run);
         folder.write("metrics.json", out -> Json.MAPPER.writeValue(out, doc));
         MetricsCsv.Identity identity = new MetricsCsv.Identity(run.experiment(), folder.runId(), run.seed(), run.configSha256());
@@ -51,8 +71,8 @@ public final class RunRecorder {
     }
 
     /** manifest.json, the last file of a complete run: the parts each stage owns, and the timings. */
-    public void writeManifest(Manifest.Environment environment, String started, String finished, Map<String, Double> phaseSeconds) {
-        Summary run = summary;
+    public void writeManifest(Results run, Manifest.Environment environment, String started, String finished,
+                              Map<String, Double> phaseSeconds) {
         List<Manifest.ModelProvenance> models = new ArrayList<>();
         for (ModelRun m : run.models()) {
             models.add(new Manifest.ModelProvenance(m.label(), m.cacheKey(), m.weightsFile(), sha256(folder.dir().resolve(m.weightsFile()))));
@@ -62,7 +82,7 @@ public final class RunRecorder {
         folder.write("manifest.json", out -> Json.MAPPER.writeValue(out, manifest));
     }
 
-    static MetricsDocument document(Summary run) {
+    static MetricsDocument document(Results run) {
         ModelRun base = run.models().get(0);
         ModelRun defended = run.models().size() > 1 ? run.models().get(1) : null;
         var m = base.metrics();

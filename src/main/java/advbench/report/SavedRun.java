@@ -20,7 +20,8 @@ import java.nio.file.Path;
  */
 public record SavedRun(Path dir, MetricsDocument metrics, JsonNode config, SavedExamples examples, SavedPredictions predictions) {
 
-    public String runId() {
+    /** A run folder's id: its name, the time the run started. */
+    public static String runIdOf(Path dir) {
         return dir.toAbsolutePath().normalize().getFileName().toString();
     }
 

@@ -39,14 +39,14 @@ public interface Objective {
     }
 
     /**
-     * Cross-entropy on examples crafted by an attack's loop ascending cross-entropy (FGSM-RS is PGD
-     * with one step from a random start; Madry et al. train on the last PGD iterate).
+     * Cross-entropy on examples crafted by an attack's loop, ascending the attack's own loss
+     * (FGSM-RS is PGD with one step from a random start; Madry et al. train on the last PGD iterate).
      */
     static Objective adversarial(IterativeAttack attack, double eps) {
         return new Objective() {
             @Override
             public NDArray prepare(Classifier model, Batch batch, int epoch) {
-                return attack.craft(model, batch.withDraw(epoch), eps, Loss.crossEntropy());
+                return attack.craft(model, batch.withDraw(epoch), eps);
             }
 
             @Override
@@ -58,7 +58,8 @@ public interface Objective {
 
     /**
      * TRADES: CE on clean + beta * KL(clean || adversarial), the adversary (an attack's loop
-     * starting near x) ascending the KL from the model's clean outputs.
+     * starting near x) ascending the KL from the model's clean outputs of each batch, whatever
+     * loss the attack would ascend on its own.
      */
     static Objective trades(IterativeAttack adversary, double eps, double beta) {
         return new Objective() {

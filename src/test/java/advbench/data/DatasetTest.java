@@ -56,4 +56,16 @@ class DatasetTest {
         UserError e = assertThrows(UserError.class, () -> Dataset.load("toy", mixed, Dataset.Classes.FROM_LABELS, 0, 0, 1));
         assertTrue(e.getMessage().contains("holds 3x8x8 images but train-images.gz holds 1x8x8"), e.getMessage());
     }
+
+    /** Files that share a name in different folders each keep their entry (and so their MD5 in the model cache key). */
+    @Test
+    void filesOfTheSameNameAreToldApartByTheirRole() throws IOException {
+        IdxFiles a = SyntheticIdx.write(tmp.resolve("a"), 1, 8, 8, 2, 4, 4, 4);
+        IdxFiles same = new IdxFiles(a.trainImages(), a.trainLabels(), a.trainImages(), a.trainLabels());
+        Dataset d = Dataset.load("toy", same, Dataset.Classes.FROM_LABELS, 0, 0, 1);
+        assertEquals(List.of("train_images:train-images.gz", "train_labels:train-labels.gz", "test_images:train-images.gz",
+                "test_labels:train-labels.gz"), List.copyOf(d.provenance().files().keySet()));
+        assertEquals(List.of("train-images.gz", "train-labels.gz", "test-images.gz", "test-labels.gz"),
+                List.copyOf(Dataset.load("toy", a, Dataset.Classes.FROM_LABELS, 0, 0, 1).provenance().files().keySet()));
+    }
 }

@@ -100,8 +100,9 @@ class ColourPipelineTest {
         for (JsonNode p : metrics.at("/attacks/1/points")) {
             assertTrue(p.get("max_linf").asDouble() <= p.get("epsilon").asDouble() + 1e-6);
         }
-        // random targets are drawn among the 3 other classes: a target hit is a prediction in 0-3
-        assertTrue(metrics.at("/attacks/2/points/2/targeted_success_rate").asDouble() >= 0);
+        // random targets are drawn among the 3 other classes, and at 0.2 PGD reaches most of them
+        double hit = metrics.at("/attacks/2/points/2/targeted_success_rate").asDouble();
+        assertTrue(hit > 0.5, "targeted PGD at 0.2 reaches its target on " + hit);
         JsonNode l2 = metrics.at("/attacks/3");
         assertEquals("L2", l2.get("norm").asText());
         assertTrue(l2.at("/points/2/mean_l2").asDouble() <= 4.0 + 1e-4);
@@ -126,7 +127,7 @@ class ColourPipelineTest {
         }
         assertTrue(coloured > 1000, "the grid shows colour images: " + coloured + " strongly coloured pixels");
         String svg = Files.readString(run.resolve("adversarial_grid.svg"));
-        assertTrue(svg.contains("red corner") || svg.contains("3 red corner"), "class names on the grid (or its key)");
+        assertTrue(svg.contains("red corner"), "class names on the grid (or in its key)");
         assertTrue(Files.readString(run.resolve("metrics_per_class.csv")).contains(",2,blue square,"));
     }
 

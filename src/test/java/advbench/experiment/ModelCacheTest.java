@@ -67,6 +67,32 @@ class ModelCacheTest {
                 "the same files in another folder");
     }
 
+    /**
+     * class_names can name more classes than the labels use, which changes the model's outputs:
+     * the key must change with them (for the known data sets, whose names are fixed, keys stay).
+     */
+    /**
+     * The key of a shipped experiment is the one the code before the pipeline's restructuring
+     * computed: cached weights stay valid until training really changes (then bump
+     * ModelCache.TRAINING_CODE_VERSION and this value with it).
+     */
+    @Test
+    void theKeyOfFgsmYamlIsStable() throws IOException {
+        String yaml = Files.readString(Path.of("experiments/fgsm.yaml"));
+        assertEquals("d823a911710a1d5d4b1934e06c5863e110ecd48f662ee05c2ab5ef1695d21973", key(yaml, TestFixtures.mnistSubset()));
+    }
+
+    @Test
+    void classNamesOfOnesOwnDataAreATrainingInput() {
+        String files = BASE.replace("dataset: {name: mnist, train_subset: 800, test_subset: 100}",
+                "dataset: {files: {train_images: a, train_labels: b, test_images: c, test_labels: d}, train_subset: 800}");
+        String named = files.replace("train_subset: 800}", "train_subset: 800, class_names: [a, b, c]}");
+        String moreNamed = files.replace("train_subset: 800}", "train_subset: 800, class_names: [a, b, c, d]}");
+        Dataset data = TestFixtures.mnistSubset();
+        assertNotEquals(key(files, data), key(named, data));
+        assertNotEquals(key(named, data), key(moreNamed, data));
+    }
+
     @Test
     void aSecondRunReusesTheWeightsAndGivesTheSameMetrics() throws IOException {
         Engines.configure(0);
