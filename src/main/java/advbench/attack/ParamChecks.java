@@ -11,16 +11,16 @@ public final class ParamChecks {
 
     public static int steps(String type, Integer steps, int fallback) {
         int s = steps == null ? fallback : steps;
-        if (s < 1) {
-            throw new SpecException("steps", type + " steps must be at least 1, got " + s);
+        if (s < 1 || s > SpecException.MAX_STEPS) {
+            throw new SpecException("steps", type + " steps must be at least 1 and at most " + SpecException.MAX_STEPS + ", got " + s);
         }
         return s;
     }
 
     public static int restarts(String type, Integer restarts) {
         int r = restarts == null ? 1 : restarts;
-        if (r < 1) {
-            throw new SpecException("restarts", type + " restarts must be at least 1, got " + r);
+        if (r < 1 || r > 10_000) {
+            throw new SpecException("restarts", type + " restarts must be at least 1 and at most 10000, got " + r);
         }
         return r;
     }

@@ -1,5 +1,6 @@
 package advbench.cli;
 
+import advbench.RunFailure;
 import advbench.UserError;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -26,33 +27,62 @@ public final class BenchCommand implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(execute(args));
+        int code;
+        try {
+            code = execute(args);
+        } catch (OutOfMemoryError e) { // an Error: picocli lets it through
+            System.err.println("failed: out of memory; give the JVM more (BENCH_JVM_OPTS=-Xmx12g, say) or use a smaller data subset");
+            code = 1;
+        }
+        System.exit(code);
     }
 
     public static int execute(String... args) {
         CommandLine cli = new CommandLine(new BenchCommand());
         cli.setParameterExceptionHandler((ex, a) -> {
             PrintWriter err = ex.getCommandLine().getErr();
-            err.println("error: " + ex.getMessage() + " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
+            err.println(oneLine("error: " + ex.getMessage() + " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')"));
             return USER_ERROR;
         });
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             PrintWriter err = cmd.getErr();
             boolean verbose = parsed.hasMatchedOption("--verbose");
-            if (ex instanceof UserError) {
-                err.println("error: " + ex.getMessage());
-                if (verbose) {
-                    ex.printStackTrace(err);
-                }
-                return USER_ERROR;
-            }
-            err.println("failed: " + ex + (verbose ? "" : " (run with --verbose for the stack trace)"));
+            int code = ex instanceof UserError ? USER_ERROR : 1;
+            err.println(oneLine(describe(ex, verbose)));
             if (verbose) {
                 ex.printStackTrace(err);
             }
-            return 1;
+            return code;
         });
         return cli.execute(args);
+    }
+
+    /**
+     * The one line for a failure: the user's mistake (exit 2), a failure the user can act on (exit
+     * 1: training diverged, a file could not be written, memory ran out), or a bug (exit 1, with
+     * the exception, whose stack trace --verbose shows).
+     */
+    static String describe(Exception ex, boolean verbose) {
+        if (ex instanceof UserError) {
+            return "error: " + ex.getMessage();
+        }
+        if (ex instanceof RunFailure) {
+            return "failed: " + ex.getMessage();
+        }
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            if (t instanceof java.io.UncheckedIOException io) {
+                return "failed: " + io.getMessage() + (io.getCause() == null ? "" : " (" + io.getCause().getMessage() + ")");
+            }
+            if (t instanceof OutOfMemoryError) {
+                return "failed: out of memory; give the JVM more (BENCH_JVM_OPTS=-Xmx12g, say) or use a smaller data subset";
+            }
+        }
+        return "failed: " + ex + (verbose ? "" : " (run with --verbose for the stack trace)");
+    }
+
+    /** Messages may carry a file name or an exception's text with line breaks: the user gets one line. */
+    static String oneLine(String message) {
+        return message.replaceAll("[\\r\\n]+", " ").strip();
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -13,6 +13,7 @@ import advbench.experiment.ExperimentSpec;
 import advbench.model.Architectures;
 import advbench.model.Classifier;
 import advbench.model.Engines;
+import advbench.report.OutputFolder;
 import advbench.report.RunFolder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -70,6 +71,7 @@ final class BenchmarkCommand implements Callable<Integer> {
         }
         RunLog log = new RunLog(System.err);
         ExperimentSpec loaded = ExperimentLoader.load(experiment);
+        OutputFolder.checkWritable(run.resultsDir, "--results-dir");
         ExperimentSpec effective = run.effective(spec.commandLine(), loaded);
         ExperimentRunner.Options options = run.options(experiment);
 
@@ -77,7 +79,7 @@ final class BenchmarkCommand implements Callable<Integer> {
         ExperimentRunner.Result result = new ExperimentRunner(log).run(effective, experiment, options);
         double endToEnd = (System.nanoTime() - start) / 1e9;
 
-        Dataset data = new ExperimentRunner(RunLog.silent()).loadData(effective, options);
+        Dataset data = new ExperimentRunner(RunLog.silent()).loadData(effective, options, experiment);
         long seed = effective.seed();
         Benchmark bench = new Benchmark(effective.evaluation().batchSize(), minSeconds, log);
         LabeledImages test = data.test().first(images);

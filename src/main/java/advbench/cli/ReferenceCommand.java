@@ -2,6 +2,7 @@ package advbench.cli;
 
 import advbench.UserError;
 import advbench.report.MetricsDocument;
+import advbench.report.OutputFolder;
 import advbench.report.SavedRun;
 import advbench.verify.Reference;
 import java.io.IOException;
@@ -39,6 +40,10 @@ final class ReferenceCommand implements Callable<Integer> {
             throw new UserError(run + "/metrics.json names no experiment");
         }
         Path out = output != null ? output : Path.of("results", "reference", experiment + ".json");
+        if (Files.isDirectory(out)) {
+            throw new UserError((output != null ? "-o: " : "") + out + " is a folder; give the reference file's path");
+        }
+        OutputFolder.checkWritable(out.toAbsolutePath().getParent(), output != null ? "-o" : "results/reference");
         Reference previous = Files.isRegularFile(out) ? Reference.read(out) : null;
         Reference ref = Reference.fromRun(experiment, run.toAbsolutePath().normalize().getFileName().toString(), metrics, previous);
         try {

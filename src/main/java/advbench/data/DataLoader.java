@@ -26,6 +26,9 @@ public final class DataLoader {
     public Dataset load(DataRequest request) {
         if (request.files() != null) {
             for (Path p : request.files().all()) {
+                if (Files.isDirectory(p)) {
+                    throw new UserError("dataset.files: " + p + " is a folder, not an IDX file");
+                }
                 if (!Files.isRegularFile(p)) {
                     throw new UserError("dataset.files: " + p + " does not exist");
                 }

@@ -1,5 +1,6 @@
 package advbench.data;
 
+import advbench.SpecException;
 import advbench.UserError;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -30,6 +31,8 @@ public record Dataset(String name, LabeledImages train, LabeledImages test, Data
         IdxReader.Samples train = IdxReader.readPair(files.trainImages(), files.trainLabels());
         IdxReader.Samples test = IdxReader.readPair(files.testImages(), files.testLabels());
         DataShape shape = shape(files, train, test, classes);
+        checkSubset(trainSubset, train.labels().length, "train_subset", "training");
+        checkSubset(testSubset, test.labels().length, "test_subset", "test");
         return new Dataset(name,
                 subset(new LabeledImages(train.images().pixels(), train.labels(), shape), trainSubset, seed, 1),
                 subset(new LabeledImages(test.images().pixels(), test.labels(), shape), testSubset, seed, 2),
@@ -110,6 +113,13 @@ public record Dataset(String name, LabeledImages train, LabeledImages test, Data
         }
         int[] kept = java.util.stream.IntStream.range(0, train.count()).filter(i -> !isHeld[i]).toArray();
         return new LabeledImages[] {train.select(kept), train.select(held)};
+    }
+
+    /** A subset larger than the data is a mistake, not a request for all of it. */
+    private static void checkSubset(int size, int count, String field, String what) {
+        if (size > count) {
+            throw new SpecException(field, size + " is more than the " + count + " " + what + " images of the data set; 0 keeps all");
+        }
     }
 
     static LabeledImages subset(LabeledImages all, int size, long seed, int stream) {

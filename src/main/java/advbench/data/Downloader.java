@@ -43,7 +43,6 @@ public final class Downloader {
             String url = mirror.endsWith("/") ? mirror + fileName : mirror + "/" + fileName;
             Path tmp = Files.createTempFile(target.getParent(), fileName, ".part");
             try {
-                progress.accept("downloading " + url);
                 HttpRequest req = HttpRequest.newBuilder(URI.create(url)).timeout(timeout.multipliedBy(30)).GET().build();
                 HttpResponse<InputStream> resp = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
                 try (InputStream body = resp.body()) {
@@ -59,6 +58,8 @@ public final class Downloader {
                     continue;
                 }
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                // only a success is worth a line: a failure is told once, in the error that ends the run
+                progress.accept("downloaded " + url + " (" + Files.size(target) + " bytes, MD5 as published)");
                 return null;
             } catch (IOException e) {
                 failures.add(url + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));

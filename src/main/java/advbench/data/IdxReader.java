@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -54,6 +55,8 @@ public final class IdxReader {
                 throw bad(file, "the header declares " + count + " x " + height + " x " + width + " x " + channels
                         + " = " + total + " pixel bytes, more than one array can hold (2 GiB)");
             }
+            checkDeclaredSize(file, colour ? 20 : 16, total, "pixel");
+            checkFitsInMemory(file, total);
             float[] pixels = new float[(int) total];
             byte[] image = new byte[(int) perImage];
             for (int i = 0; i < count; i++) {
@@ -79,6 +82,7 @@ public final class IdxReader {
                 throw bad(file, String.format("magic number 0x%08X is not 0x%08X (IDX unsigned-byte labels)", magic, LABELS_MAGIC));
             }
             int count = dimension(rest(in, file, 1), file, "label count");
+            checkDeclaredSize(file, 8, count, "label");
             byte[] bytes = in.readNBytes(count);
             if (bytes.length < count) {
                 throw truncated(file, count, bytes.length, "label");
@@ -108,6 +112,39 @@ public final class IdxReader {
                     + labels.getFileName() + " has " + lab.length + " labels");
         }
         return new Samples(im, lab);
+    }
+
+    /** Deflate never packs more than 1032 bytes into one: a larger claim is not what the file holds. */
+    static final long MAX_DEFLATE_RATIO = 1032;
+
+    /**
+     * Checks a header's promise against the file before anything is allocated for it: a raw file
+     * must be exactly as long as its header says; a gzip file cannot inflate to more than deflate's
+     * largest ratio allows. (Reading then stops at the promised length, whatever the file holds.)
+     */
+    private static void checkDeclaredSize(Path file, int header, long payload, String what) throws IOException {
+        long size = Files.size(file);
+        if (!isGzip(file)) {
+            if (size < header + payload) {
+                throw truncated(file, payload, Math.max(0, size - header), what);
+            }
+            if (size > header + payload) {
+                throw bad(file, "trailing data after the " + payload + " " + what + " bytes the header promises");
+            }
+        } else if (header + payload > MAX_DEFLATE_RATIO * size + 1024) {
+            throw bad(file, "the header promises " + payload + " " + what + " bytes, more than a gzip file of " + size
+                    + " bytes can hold (" + MAX_DEFLATE_RATIO + " to 1 at most): truncated, or not what its header says");
+        }
+    }
+
+    /** The images as floats must fit comfortably in the Java heap: say so rather than run out of memory. */
+    private static void checkFitsInMemory(Path file, long pixels) {
+        long bytes = 4 * pixels;
+        long heap = Runtime.getRuntime().maxMemory();
+        if (bytes > heap / 2) {
+            throw bad(file, String.format(Locale.ROOT, "%,d pixels take %.1f GiB as floats, more than half the Java heap (%.1f GiB);"
+                    + " give the JVM more memory (BENCH_JVM_OPTS=-Xmx...)", pixels, bytes / 1073741824.0, heap / 1073741824.0));
+        }
     }
 
     /** Channels-last bytes of one image (H x W x C) to channel-by-channel floats (C x H x W). */
@@ -162,10 +199,13 @@ public final class IdxReader {
 
     private static InputStream open(Path file) throws IOException {
         InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
-        raw.mark(2);
-        boolean gzip = raw.read() == 0x1f && raw.read() == 0x8b;
-        raw.reset();
-        return gzip ? new GZIPInputStream(raw, 1 << 16) : raw;
+        return isGzip(file) ? new GZIPInputStream(raw, 1 << 16) : raw;
+    }
+
+    private static boolean isGzip(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return in.read() == 0x1f && in.read() == 0x8b;
+        }
     }
 
     private static UserError bad(Path file, String what) {

@@ -53,8 +53,8 @@ public record DefenceSpec(String method, Double epsilon, Double stepSize, Double
                 throw new SpecException("beta", "must be >= 0, got " + beta);
             }
         }
-        epochs = SpecException.atLeast(epochs == null ? 10 : epochs, 1, "epochs");
-        batchSize = SpecException.atLeast(batchSize == null ? 100 : batchSize, 1, "batch_size");
+        epochs = SpecException.between(epochs == null ? 10 : epochs, 1, SpecException.MAX_EPOCHS, "epochs");
+        batchSize = SpecException.between(batchSize == null ? 100 : batchSize, 1, SpecException.MAX_BATCH, "batch_size");
         learningRate = learningRate == null ? 5e-3 : learningRate;
         if (!(learningRate > 0 && learningRate < 10)) {
             throw new SpecException("learning_rate", "must be a positive number below 10, got " + learningRate);

@@ -15,8 +15,8 @@ public record EvaluationSpec(Integer batchSize, Integer threads, Boolean skipDec
     public static final EvaluationSpec DEFAULT = new EvaluationSpec(null, null, null, null);
 
     public EvaluationSpec {
-        batchSize = SpecException.atLeast(batchSize == null ? 500 : batchSize, 1, "batch_size");
-        threads = SpecException.atLeast(threads == null ? 0 : threads, 0, "threads");
+        batchSize = SpecException.between(batchSize == null ? 500 : batchSize, 1, SpecException.MAX_BATCH, "batch_size");
+        threads = SpecException.between(threads == null ? 0 : threads, 0, 1024, "threads");
         skipDecided = skipDecided == null || skipDecided;
         earlyStop = earlyStop == null || earlyStop;
     }

@@ -63,6 +63,8 @@ public final class ExperimentLoader {
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             throw new UserError(file + ": no such experiment file");
+        } catch (java.nio.charset.MalformedInputException e) {
+            throw new UserError(file + ": not a text file (not valid UTF-8); expected a YAML experiment file");
         } catch (IOException e) {
             throw new UserError(file + ": cannot be read (" + e.getMessage() + ")");
         }
@@ -71,6 +73,10 @@ public final class ExperimentLoader {
 
     public static ExperimentSpec parse(String fileName, String text) {
         YamlLines lines = YamlLines.of(text);
+        YamlLines.BadNumber bad = lines.firstBadNumber();
+        if (bad != null) {
+            throw new UserError(fileName + ":" + bad.line() + ": " + bad.path() + ": " + bad.message());
+        }
         try {
             ExperimentSpec spec = text.isBlank() ? null : YAML.readValue(text, ExperimentSpec.class);
             if (spec == null) {

@@ -18,6 +18,7 @@ import advbench.model.ModelCache;
 import advbench.report.Manifest;
 import advbench.report.MetricsDocument;
 import advbench.report.ModelRun;
+import advbench.report.OutputFolder;
 import advbench.report.RunFolder;
 import advbench.report.RunRecorder;
 import advbench.train.ModelProvider;
@@ -56,20 +57,27 @@ public final class ExperimentRunner {
 
     public Result run(ExperimentSpec spec, Path experimentFile, Options options) {
         Instant started = Instant.now();
+        ModelCache cache = ModelCache.fromEnvironment(options.env());
+        OutputFolder.checkWritable(options.resultsRoot(), "--results-dir");
+        OutputFolder.checkWritable(cache.root(), "model cache (BENCH_CACHE)");
         int threads = Engines.configure(spec.evaluation().threads());
         PhaseTimer phases = new PhaseTimer();
-        Dataset data = phases.time("data", () -> loadData(spec, options));
+        Dataset data = phases.time("data", () -> loadData(spec, options, experimentFile));
         List<ModelSource> sources = ModelSources.of(spec);
         checkAgainstData(spec, sources, data, experimentFile);
         log.info(String.format("data: %s, %d training and %d test images of %s, %d classes", data.name(), data.train().count(),
                 data.test().count(), data.shape().describeImage(), data.shape().classes()));
+        if (spec.outputs().gridSamples() > data.test().count()) {
+            log.info("outputs.grid_samples: " + spec.outputs().gridSamples() + " is more than the " + data.test().count()
+                    + " test images; the grid shows " + data.test().count());
+        }
 
         RunFolder folder = RunFolder.create(options.resultsRoot(), spec.name());
-        log.attachFile(folder.path("run.log"));
+        log.attachFile(folder.path("run.log.partial"));
         log.info("run folder " + folder.dir());
         String config = ExperimentLoader.resolvedConfig(spec);
         folder.writeString("config.yaml", config);
-        ModelProvider provider = new ModelProvider(ModelCache.fromEnvironment(options.env()), options.retrain(), log);
+        ModelProvider provider = new ModelProvider(cache, options.retrain(), log);
         List<ModelProvider.Provided> models = new ArrayList<>();
         try {
             phases.run("training", () -> sources.forEach(s -> models.add(provider.provide(s, data))));
@@ -83,13 +91,14 @@ public final class ExperimentRunner {
                     data.test().count(), spec.model().architecture(), runs);
             MetricsDocument metrics = phases.time("report", () -> {
                 MetricsDocument doc = recorder.write(results);
-                int drawn = Figures.render(List.of(folder.dir()), folder.dir(), spec.outputs().figureOptions()).written().size();
+                int drawn = Figures.renderOwn(folder.dir(), spec.outputs().figureOptions()).written().size();
                 log.info("figures and tables: " + drawn + " files (" + String.join(", ", spec.outputs().formats()) + ", tex, md)");
                 return doc;
             });
             recorder.writeManifest(results, Manifest.Environment.current(threads, experimentFile.toAbsolutePath().getParent()),
                     started.toString(), Instant.now().toString(), phases.seconds());
             log.info(String.format("done in %.1f s", phases.totalSeconds()));
+            log.complete(folder.path("run.log"));
             return new Result(folder.dir(), metrics);
         } finally {
             models.forEach(ModelProvider.Provided::close);
@@ -97,14 +106,30 @@ public final class ExperimentRunner {
         }
     }
 
-    /** The data stage for an experiment, found the way a run finds it (option, file, $BENCH_DATA, cache, download). */
-    public Dataset loadData(ExperimentSpec spec, Options options) {
-        return new DataLoader(options.env(), log::info).load(spec.dataset().request(options.baseDir(), options.dataDir(),
-                spec.seed()));
+    /**
+     * The data stage for an experiment, found the way a run finds it (option, file, $BENCH_DATA,
+     * cache, download). A field the data rules out (a subset larger than the data) is reported at
+     * its line in {@code experimentFile}.
+     */
+    public Dataset loadData(ExperimentSpec spec, Options options, Path experimentFile) {
+        try {
+            return new DataLoader(options.env(), log::info).load(spec.dataset().request(options.baseDir(), options.dataDir(),
+                    spec.seed()));
+        } catch (SpecException e) {
+            throw ExperimentLoader.located(experimentFile, "dataset." + e.field(), e.getMessage());
+        }
     }
 
-    /** What only the data can tell: target classes, L2 budgets, and whether each model can take the images. */
+    /**
+     * What only the data can tell: target classes, L2 budgets, a hold-out that leaves training
+     * images, and whether each model can take the images.
+     */
     private static void checkAgainstData(ExperimentSpec spec, List<ModelSource> sources, Dataset data, Path file) {
+        if (spec.defence() != null && spec.defence().holdout() >= data.train().count()) {
+            throw ExperimentLoader.located(file, "defence.holdout", spec.defence().holdout() + " would leave no training images"
+                    + " (the training set has " + data.train().count() + ")");
+        }
+
         for (int i = 0; i < spec.attacks().size(); i++) {
             AttackSpec a = spec.attacks().get(i);
             try {

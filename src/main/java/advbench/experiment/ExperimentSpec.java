@@ -22,10 +22,18 @@ import java.util.Set;
 public record ExperimentSpec(String name, Integer seed, DatasetSpec dataset, ModelSpec model, DefenceSpec defence,
                              List<AttackSpec> attacks, List<Double> epsilons, EvaluationSpec evaluation, OutputSpec outputs) {
 
+    /** Longest experiment name: a folder name, well inside every file system's 255 bytes. */
+    public static final int MAX_NAME = 100;
+
     public ExperimentSpec {
         SpecException.require(name, "name");
-        if (!name.matches("[A-Za-z0-9._-]+")) {
-            throw new SpecException("name", "use only letters, digits, '.', '_' and '-' (it names a folder), got '" + name + "'");
+        // it names a folder under the results folder: plain, bounded, never . or .. (which would escape it)
+        if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
+            throw new SpecException("name", "use letters, digits, '.', '_' and '-', starting with a letter or digit"
+                    + " (it names a folder), got '" + name + "'");
+        }
+        if (name.length() > MAX_NAME) {
+            throw new SpecException("name", "must be at most " + MAX_NAME + " characters (it names a folder), got " + name.length());
         }
         SpecException.atLeast(SpecException.require(seed, "seed"), 0, "seed");
         SpecException.require(dataset, "dataset");

@@ -20,8 +20,8 @@ public record ModelSpec(String architecture, Integer epochs, Integer batchSize, 
             throw new SpecException("architecture", "unknown architecture '" + architecture + "'; expected one of "
                     + String.join(", ", Architectures.names()));
         }
-        epochs = SpecException.atLeast(epochs == null ? 2 : epochs, 1, "epochs");
-        batchSize = SpecException.atLeast(batchSize == null ? 64 : batchSize, 1, "batch_size");
+        epochs = SpecException.between(epochs == null ? 2 : epochs, 1, SpecException.MAX_EPOCHS, "epochs");
+        batchSize = SpecException.between(batchSize == null ? 64 : batchSize, 1, SpecException.MAX_BATCH, "batch_size");
         optimizer = optimizer == null ? "adam" : optimizer;
         if (!OPTIMIZERS.contains(optimizer)) {
             throw new SpecException("optimizer", "unknown optimizer '" + optimizer + "'; expected one of " + String.join(", ", OPTIMIZERS));

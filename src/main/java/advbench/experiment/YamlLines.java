@@ -1,6 +1,8 @@
 package advbench.experiment;
 
+import java.math.BigInteger;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -10,6 +12,7 @@ import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
 
 /**
  * Maps a field path such as {@code attacks[1].label} to its line in the YAML text, so that a
@@ -62,5 +65,65 @@ final class YamlLines {
             line = keyLine > 0 && !(next instanceof ScalarNode) ? keyLine : next.getStartMark().getLine() + 1;
         }
         return line;
+    }
+
+    /** A number of the file that no field can take, with where it stands. */
+    record BadNumber(String path, int line, String message) {}
+
+    /**
+     * The first number in the file that is not finite (1e999, .inf, .nan) or, written as a whole
+     * number, does not fit an int, or null. YAML reads such values without complaint (1e999 as
+     * infinity, which passes every range check) or fails with a parser message that names no
+     * field, so they are found here, on the document's own nodes, before any field is bound.
+     */
+    BadNumber firstBadNumber() {
+        return root == null ? null : badNumber(root, "");
+    }
+
+    private static BadNumber badNumber(Node node, String path) {
+        if (node instanceof MappingNode map) {
+            for (NodeTuple t : map.getValue()) {
+                String key = t.getKeyNode() instanceof ScalarNode k ? k.getValue() : "?";
+                BadNumber b = badNumber(t.getValueNode(), path.isEmpty() ? key : path + "." + key);
+                if (b != null) {
+                    return b;
+                }
+            }
+        } else if (node instanceof SequenceNode seq) {
+            for (int i = 0; i < seq.getValue().size(); i++) {
+                BadNumber b = badNumber(seq.getValue().get(i), path + "[" + i + "]");
+                if (b != null) {
+                    return b;
+                }
+            }
+        } else if (node instanceof ScalarNode scalar) {
+            String message = numberProblem(scalar);
+            if (message != null) {
+                return new BadNumber(path, scalar.getStartMark().getLine() + 1, message);
+            }
+        }
+        return null;
+    }
+
+    private static String numberProblem(ScalarNode scalar) {
+        String v = scalar.getValue().replace("_", "");
+        if (Tag.FLOAT.equals(scalar.getTag())) {
+            String lower = v.toLowerCase(Locale.ROOT);
+            boolean special = lower.endsWith(".inf") || lower.equals(".nan");
+            if (special || !Double.isFinite(Double.parseDouble(v))) {
+                return "must be a finite number, got " + scalar.getValue();
+            }
+        } else if (Tag.INT.equals(scalar.getTag())) {
+            try {
+                BigInteger n = v.startsWith("0x") || v.startsWith("0o") || v.startsWith("0b")
+                        ? new BigInteger(v.substring(2), v.charAt(1) == 'x' ? 16 : v.charAt(1) == 'o' ? 8 : 2) : new BigInteger(v);
+                if (n.bitLength() > 31) {
+                    return "must be a whole number below 2147483648, got " + scalar.getValue();
+                }
+            } catch (NumberFormatException e) {
+                return null; // an unusual int form (sexagesimal): the binder says what it expected
+            }
+        }
+        return null;
     }
 }

@@ -3,10 +3,11 @@ package advbench.figures;
 import advbench.UserError;
 import advbench.report.AtomicFile;
 import advbench.report.Epsilons;
+import advbench.report.OutputFolder;
 import advbench.report.SavedExamples;
 import advbench.report.SavedPredictions;
+import advbench.report.SavedRun;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -57,10 +58,19 @@ public final class Figures {
             throw new UserError("--out DIR is required to compare several runs (where should the comparison go?)");
         }
         Path target = out != null ? out : defaultOut(runDirs.get(0));
-        if (Files.exists(target) && !Files.isDirectory(target)) {
-            throw new UserError("--out: " + target + " exists and is not a folder");
-        }
-        List<RunData> runs = runDirs.stream().map(RunData::load).toList();
+        OutputFolder.checkWritable(target, "--out");
+        return draw(runDirs.stream().map(RunData::load).toList(), target, options);
+    }
+
+    /**
+     * A run's own figures, drawn into its folder as the run records itself, before its manifest
+     * (the mark of a finished run) is written.
+     */
+    public static Result renderOwn(Path runDir, FigureOptions options) {
+        return draw(List.of(RunData.of(SavedRun.readUnfinished(runDir))), runDir, options);
+    }
+
+    private static Result draw(List<RunData> runs, Path target, FigureOptions options) {
         // every choice is checked against every run before anything is drawn or written
         List<Picks> picks = runs.stream().map(run -> Picks.of(run, options)).toList();
 

@@ -50,7 +50,7 @@ public record RunData(Path dir, String experiment, int seed, DataShape shape, Js
         return models.stream().filter(m -> m.name().equals(name)).findFirst().orElse(null);
     }
 
-    /** Loads a run folder; anything that is not a readable run folder is a user error (exit 2). */
+    /** Loads a finished run folder; anything that is not one is a user error (exit 2). */
     public static RunData load(Path dir) {
         return of(SavedRun.read(dir));
     }

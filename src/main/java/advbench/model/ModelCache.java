@@ -17,8 +17,10 @@ import java.util.Optional;
 /**
  * Trained weights stored under a key derived from everything that determines them, so that an
  * experiment that changed only its attacks or plots reuses them. An entry is a folder
- * {@code <root>/<key>/} with the weights, the training record and the key's inputs (for humans);
- * it is written under a temporary name and renamed whole, so a half-written entry never counts.
+ * {@code <root>/<key>/} with the weights, their SHA-256, the training record and the key's inputs
+ * (for humans); it is written under a temporary name and renamed whole, so a half-written entry
+ * never counts, and weights that no longer match their checksum (a damaged disk, a truncated
+ * copy) are not used.
  */
 public final class ModelCache {
     /**
@@ -26,6 +28,8 @@ public final class ModelCache {
      * produces; old entries are then simply never found again.
      */
     public static final int TRAINING_CODE_VERSION = 5;
+    /** The weights' SHA-256, beside them in an entry. */
+    static final String CHECKSUM = "weights.sha256";
 
     private final Path root;
 
@@ -50,37 +54,82 @@ public final class ModelCache {
         }
     }
 
+    /** The folder that holds every entry. */
+    public Path root() {
+        return root;
+    }
+
     public Path dir(String key) {
         return root.resolve(key);
     }
 
-    /** A cached entry's training record, if the entry exists. */
-    public <T> Optional<T> record(String key, TypeReference<T> type) {
-        Path record = dir(key).resolve("training.json");
-        if (!Files.isRegularFile(record) || !Files.isRegularFile(dir(key).resolve(Classifier.WEIGHTS_NAME + "-0000.params"))) {
-            return Optional.empty();
+    /** What a lookup found: an entry to use, nothing, or an entry that cannot be used and why. */
+    public record Lookup<T>(T record, String damage) {
+        public boolean found() {
+            return record != null;
+        }
+    }
+
+    /**
+     * A cached entry's training record, if the entry exists and its weights still match the
+     * checksum stored with them. Entries written before checksums were stored are taken as they
+     * are (loading them is the check).
+     */
+    public <T> Lookup<T> lookup(String key, TypeReference<T> type) {
+        Path entry = dir(key);
+        Path record = entry.resolve("training.json");
+        Path weights = entry.resolve(Classifier.WEIGHTS_NAME + "-0000.params");
+        if (!Files.isRegularFile(record) || !Files.isRegularFile(weights)) {
+            return new Lookup<>(null, null);
         }
         try {
-            return Optional.of(Json.MAPPER.readValue(record.toFile(), type));
+            Path checksum = entry.resolve(CHECKSUM);
+            if (Files.isRegularFile(checksum) && !Files.readString(checksum).strip().equals(sha256(weights))) {
+                return new Lookup<>(null, "its weights do not match their checksum");
+            }
+            return new Lookup<>(Json.MAPPER.readValue(record.toFile(), type), null);
         } catch (IOException e) {
-            return Optional.empty(); // unreadable entry: train again and replace it
+            return new Lookup<>(null, "it cannot be read (" + e.getMessage() + ")");
         }
     }
 
     public void store(String key, Map<String, ?> inputs, Classifier model, Object trainingRecord) {
+        Path tmp = null;
         try {
             Files.createDirectories(root);
-            Path tmp = Files.createTempDirectory(root, key + ".");
+            tmp = Files.createTempDirectory(root, key + ".");
             model.save(tmp);
+            Files.writeString(tmp.resolve(CHECKSUM), sha256(tmp.resolve(Classifier.WEIGHTS_NAME + "-0000.params")) + "\n");
             Json.MAPPER.writeValue(tmp.resolve("training.json").toFile(), trainingRecord);
             Json.MAPPER.writeValue(tmp.resolve("key.json").toFile(), Map.of("inputs", inputs, "training_code_version", TRAINING_CODE_VERSION));
             Path target = dir(key);
             if (Files.exists(target)) {
-                deleteTree(target); // an entry that could not be read
+                deleteTree(target); // a damaged entry, being replaced
             }
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+                tmp = null;
+            } catch (java.nio.file.FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
+                // a concurrent run stored the same key meanwhile: the same inputs, the same weights
+            }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the model cache under " + root, e);
+            throw new UncheckedIOException("cannot write the model cache entry " + dir(key), e);
+        } finally {
+            if (tmp != null) {
+                try {
+                    deleteTree(tmp);
+                } catch (IOException ignored) {
+                    // a leftover temporary folder is never taken for an entry
+                }
+            }
+        }
+    }
+
+    static String sha256(Path file) throws IOException {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -25,6 +25,10 @@ public final class RunFolder {
 
     public static RunFolder create(Path resultsRoot, String experiment) {
         Path parent = resultsRoot.resolve(experiment);
+        // an experiment name is one plain folder name; anything else is a bug upstream, not a folder to make
+        if (!parent.toAbsolutePath().normalize().getParent().equals(resultsRoot.toAbsolutePath().normalize())) {
+            throw new IllegalArgumentException("experiment name '" + experiment + "' does not name a folder inside " + resultsRoot);
+        }
         String base = LocalDateTime.now().format(ID);
         try {
             Files.createDirectories(parent);

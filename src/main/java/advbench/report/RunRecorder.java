@@ -36,16 +36,32 @@ public final class RunRecorder {
     public String saveWeights(String label, Classifier model) {
         String file = (label.equals(ModelRun.BASELINE) ? "" : "defended/") + model.weightsFileName();
         Path target = folder.dir().resolve(file);
+        Path tmp = null;
         try {
-            Path tmp = Files.createTempDirectory(folder.dir(), ".weights");
+            tmp = Files.createTempDirectory(folder.dir(), ".weights");
             model.save(tmp);
             Files.createDirectories(target.getParent());
             Files.move(tmp.resolve(model.weightsFileName()), target, StandardCopyOption.ATOMIC_MOVE);
-            Files.delete(tmp);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + target, e);
+        } catch (IOException | UncheckedIOException e) {
+            throw new UncheckedIOException("cannot write " + target, e instanceof IOException io ? io : ((UncheckedIOException) e).getCause());
+        } finally {
+            deleteQuietly(tmp);
         }
         return file;
+    }
+
+    /** A temporary folder and what is in it; a leftover is hidden and never taken for a result. */
+    private static void deleteQuietly(Path dir) {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        try (var files = Files.walk(dir)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException ignored) {
+            // nothing more to do: the folder's name starts with a dot
+        }
     }
 
     /**
@@ -79,7 +95,7 @@ public final class RunRecorder {
         }
         Manifest manifest = new Manifest(run.experiment(), folder.runId(), "complete", run.seed(), run.configSha256(),
                 run.experimentFile(), run.data(), List.copyOf(models), environment, started, finished, phaseSeconds);
-        folder.write("manifest.json", out -> Json.MAPPER.writeValue(out, manifest));
+        folder.write(SavedRun.MANIFEST, out -> Json.MAPPER.writeValue(out, manifest));
     }
 
     static MetricsDocument document(Results run) {

@@ -114,10 +114,50 @@ public record SavedExamples(String format, List<ModelExamples> models) {
             if (!READABLE.contains(saved.format()) || saved.models() == null) {
                 throw new UserError(file + ": not a " + FORMAT + " file (format '" + saved.format() + "')");
             }
+            for (int m = 0; m < saved.models().size(); m++) {
+                String problem = problem(saved.models().get(m));
+                if (problem != null) {
+                    throw new UserError(file + ": models[" + m + "]: " + problem);
+                }
+            }
             return saved;
+        } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
+            throw new UserError(file + ": " + SavedRun.describe(e));
         } catch (IOException e) {
             throw new UserError(file + ": unreadable (" + firstLine(e.getMessage()) + ")");
         }
+    }
+
+    /** What does not add up in one model's grid (sizes, counts), or null: the drawing trusts these. */
+    private static String problem(ModelExamples m) {
+        if (m == null || m.labels() == null || m.clean() == null || m.attacks() == null) {
+            return "needs labels, clean images and attacks";
+        }
+        if (m.channelCount() != 1 && m.channelCount() != 3 || m.rows() < 1 || m.cols() < 1) {
+            return "images of " + m.channelCount() + "x" + m.rows() + "x" + m.cols() + " are not images";
+        }
+        String clean = problem(m.clean(), m.count(), m.pixelsPerImage());
+        if (clean != null) {
+            return "clean: " + clean;
+        }
+        for (AttackImages a : m.attacks()) {
+            String p = a == null ? "missing" : a.attack() == null ? "no attack name" : problem(a.images(), m.count(), m.pixelsPerImage());
+            if (p != null) {
+                return (a == null || a.attack() == null ? "an attack" : a.attack()) + ": " + p;
+            }
+        }
+        return null;
+    }
+
+    private static String problem(Images images, int count, int pixelsPerImage) {
+        if (images == null || images.pixels() == null || images.predicted() == null || images.confidence() == null) {
+            return "needs pixels, predictions and confidences";
+        }
+        if ((long) images.pixels().length != 4L * count * pixelsPerImage || images.predicted().length != count
+                || images.confidence().length != count) {
+            return "sizes do not match " + count + " images of " + pixelsPerImage + " values";
+        }
+        return null;
     }
 
     static String firstLine(String message) {

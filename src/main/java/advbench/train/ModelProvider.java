@@ -8,7 +8,6 @@ import advbench.model.Engines;
 import advbench.model.ModelCache;
 import com.fasterxml.jackson.core.type.TypeReference;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -77,25 +76,36 @@ public final class ModelProvider {
         String key = ModelCache.key(inputs);
         LabeledImages[] split = source.holdout() > 0 ? Dataset.holdOut(data.train(), source.holdout(), source.seed())
                 : new LabeledImages[] {data.train(), null};
+        int held = split[1] == null ? 0 : split[1].count();
+        if (!retrain) {
+            ModelCache.Lookup<TrainingRecord> found = cache.lookup(key, new TypeReference<TrainingRecord>() { });
+            String damage = found.damage();
+            if (found.found()) {
+                Classifier model = Classifier.create(source.architecture(), data.shape());
+                try {
+                    model.load(cache.dir(key));
+                    model.setTrainable(false);
+                    log.info(source.label() + ": reusing trained weights from the model cache (" + cache.dir(key) + "); --retrain trains anew");
+                    return new Provided(source.label(), model, key, found.record(), data.train().count() - held, held);
+                } catch (RuntimeException e) {
+                    model.close();
+                    damage = "its weights cannot be loaded";
+                }
+            }
+            if (damage != null) {
+                log.info("warning: the model cache entry " + cache.dir(key) + " is damaged (" + damage + "); training anew");
+            }
+        }
+        // seeded right before it is built: the initial weights are the same whatever came before
         Engines.seed(source.seed());
         Classifier model = Classifier.create(source.architecture(), data.shape());
-        Optional<TrainingRecord> cached = retrain ? Optional.empty() : cache.record(key, new TypeReference<TrainingRecord>() { });
-        TrainingRecord record;
-        if (cached.isPresent()) {
-            model.load(cache.dir(key));
-            model.setTrainable(false);
-            log.info(source.label() + ": reusing trained weights from the model cache (" + cache.dir(key) + "); --retrain trains anew");
-            record = cached.get();
-        } else {
-            log.info(source.description() + (split[1] == null ? "" : " on " + split[0].count() + " images, " + split[1].count() + " held out"));
-            LabeledImages holdout = split[1];
-            OverfitMonitor monitor = holdout == null || holdout.count() == 0 ? null
-                    : new OverfitMonitor(holdout, source.holdoutEpsilon(), source.seed(), log);
-            ModelTrainer trainer = new ModelTrainer(source.plan(), source.objective(), monitor, log);
-            record = TrainingRecord.of(trainer.train(model, split[0], data.test(), source.seed()));
-            cache.store(key, inputs, model, record);
-        }
-        int held = split[1] == null ? 0 : split[1].count();
+        log.info(source.description() + (split[1] == null ? "" : " on " + split[0].count() + " images, " + split[1].count() + " held out"));
+        LabeledImages holdout = split[1];
+        OverfitMonitor monitor = holdout == null || holdout.count() == 0 ? null
+                : new OverfitMonitor(holdout, source.holdoutEpsilon(), source.seed(), log);
+        ModelTrainer trainer = new ModelTrainer(source.plan(), source.objective(), monitor, log);
+        TrainingRecord record = TrainingRecord.of(trainer.train(model, split[0], data.test(), source.seed()));
+        cache.store(key, inputs, model, record);
         return new Provided(source.label(), model, key, record, data.train().count() - held, held);
     }
 }

@@ -1,6 +1,7 @@
 package advbench.train;
 
 import advbench.Progress;
+import advbench.RunFailure;
 import advbench.RunLog;
 import advbench.attack.Batch;
 import advbench.data.LabeledImages;
@@ -79,8 +80,12 @@ public final class ModelTrainer {
                     NDArray input = objective.prepare(classifier, b, epoch);
                     try (GradientCollector collector = trainer.newGradientCollector()) {
                         NDArray[] lossAndLogits = objective.lossAndLogits(trainer, b, input);
+                        float loss = lossAndLogits[0].getFloat();
+                        if (!Float.isFinite(loss) || loss > DIVERGED_LOSS) {
+                            throw diverged(epoch, from / plan.batchSize() + 1, (order.length + plan.batchSize() - 1) / plan.batchSize(), loss);
+                        }
                         collector.backward(lossAndLogits[0]);
-                        lossSum += lossAndLogits[0].getFloat() * batch.count();
+                        lossSum += loss * batch.count();
                         correct += countCorrect(lossAndLogits[1], batch.labels());
                     }
                     trainer.step();
@@ -98,6 +103,22 @@ public final class ModelTrainer {
                 epoch, plan.epochs(), stats.meanLoss(), 100 * stats.trainAccuracy(), 100 * stats.testAccuracy(),
                 robust == null ? "" : String.format(", held-out PGD-10 accuracy %.2f%%", 100 * robust), stats.seconds()));
         return stats;
+    }
+
+    /**
+     * A batch loss above this has diverged: cross-entropy that large means logit gaps of thousands,
+     * where an honest run stays within a few times ln(classes). Left to go on, such training ends
+     * with dead units and a model at chance (its loss back near ln(classes)), reported as a result.
+     */
+    static final float DIVERGED_LOSS = 1e4f;
+
+    /**
+     * A non-finite or exploded loss poisons every weight at the next step. The run stops instead,
+     * naming where it diverged.
+     */
+    private RunFailure diverged(int epoch, int batch, int batches, float loss) {
+        return new RunFailure(String.format(java.util.Locale.ROOT, "training diverged: the loss is %s at epoch %d, batch %d of %d"
+                + " (%s, learning rate %s); lower the learning rate", loss, epoch, batch, batches, plan.optimizer(), plan.learningRate()));
     }
 
     private Optimizer optimizer(Tracker lr) {

@@ -120,7 +120,10 @@ class DataLocatorTest {
             served.put("/good/" + n, content(n));
         }
         KnownDataset ds = dataset(List.of(mirror("/bad/"), mirror("/good/")));
-        IdxFiles f = new DataLocator(null, null, tmp.resolve("cache"), downloader).locate(ds);
+        List<String> progress = new ArrayList<>();
+        IdxFiles f = new DataLocator(null, null, tmp.resolve("cache"), new Downloader(Duration.ofSeconds(5), progress::add)).locate(ds);
+        assertEquals(4, progress.size(), "one line per file downloaded: " + progress);
+        assertTrue(progress.get(0).startsWith("downloaded " + mirror("/good/")), progress.get(0));
         assertEquals(tmp.resolve("cache/data/toy/train-images-idx3-ubyte.gz"), f.trainImages());
         for (Path p : f.all()) {
             assertEquals(ds.md5ByFile().get(p.getFileName().toString()), Md5.of(p));
@@ -130,10 +133,14 @@ class DataLocatorTest {
         }
     }
 
+    /** A failed download is told once, in the error; only a successful one is worth a progress line. */
     @Test
     void noDataAndNoMirrorGivesOneSentenceSayingWhatToDo() throws Exception {
         KnownDataset ds = dataset(List.of(mirror("/nothing-here/")));
-        UserError e = assertThrows(UserError.class, () -> new DataLocator(null, null, tmp.resolve("cache"), downloader).locate(ds));
+        List<String> progress = new ArrayList<>();
+        Downloader quietOnFailure = new Downloader(Duration.ofSeconds(5), progress::add);
+        UserError e = assertThrows(UserError.class, () -> new DataLocator(null, null, tmp.resolve("cache"), quietOnFailure).locate(ds));
+        assertEquals(List.of(), progress, "no progress line before the error");
         assertTrue(e.getMessage().startsWith("toy: missing train-images-idx3-ubyte.gz"), e.getMessage());
         assertTrue(e.getMessage().contains("HTTP 404") && e.getMessage().contains("BENCH_DATA=DIR"), e.getMessage());
         assertTrue(!e.getMessage().contains("\n"));

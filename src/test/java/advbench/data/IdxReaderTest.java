@@ -20,29 +20,15 @@ class IdxReaderTest {
     Path dir;
 
     static byte[] images(int magic, int count, int rows, int cols, int pixelBytes) {
-        ByteBuffer b = ByteBuffer.allocate(16 + pixelBytes);
-        b.putInt(magic).putInt(count).putInt(rows).putInt(cols);
-        for (int i = 0; i < pixelBytes; i++) {
-            b.put((byte) (i * 37));
-        }
-        return b.array();
+        return SyntheticIdx.images(magic, count, rows, cols, pixelBytes);
     }
 
     static byte[] labels(int magic, int count, int... values) {
-        ByteBuffer b = ByteBuffer.allocate(8 + values.length);
-        b.putInt(magic).putInt(count);
-        for (int v : values) {
-            b.put((byte) v);
-        }
-        return b.array();
+        return SyntheticIdx.labels(magic, count, values);
     }
 
     static byte[] gzip(byte[] raw) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
-            gz.write(raw);
-        }
-        return out.toByteArray();
+        return SyntheticIdx.gzip(raw);
     }
 
     Path write(String name, byte[] bytes) throws IOException {

@@ -56,8 +56,34 @@ public final class SyntheticIdx {
     }
 
     private static void gzip(Path file, byte[] bytes) throws IOException {
-        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(file))) {
-            out.write(bytes);
+        Files.write(file, gzip(bytes));
+    }
+
+    /** An image file's bytes: the header with {@code magic}, then {@code pixelBytes} bytes (i * 37), whatever the header says. */
+    public static byte[] images(int magic, int count, int rows, int cols, int pixelBytes) {
+        ByteBuffer b = ByteBuffer.allocate(16 + pixelBytes);
+        b.putInt(magic).putInt(count).putInt(rows).putInt(cols);
+        for (int i = 0; i < pixelBytes; i++) {
+            b.put((byte) (i * 37));
         }
+        return b.array();
+    }
+
+    /** A label file's bytes: the header with {@code magic} and {@code count}, then the values given. */
+    public static byte[] labels(int magic, int count, int... values) {
+        ByteBuffer b = ByteBuffer.allocate(8 + values.length);
+        b.putInt(magic).putInt(count);
+        for (int v : values) {
+            b.put((byte) v);
+        }
+        return b.array();
+    }
+
+    public static byte[] gzip(byte[] raw) throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (OutputStream gz = new GZIPOutputStream(out)) {
+            gz.write(raw);
+        }
+        return out.toByteArray();
     }
 }
