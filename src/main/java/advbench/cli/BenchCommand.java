@@ -1,6 +1,7 @@
 package advbench.cli;
 
 import advbench.RunFailure;
+import advbench.SpecException;
 import advbench.UserError;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -47,7 +48,7 @@ public final class BenchCommand implements Runnable {
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             PrintWriter err = cmd.getErr();
             boolean verbose = parsed.hasMatchedOption("--verbose");
-            int code = ex instanceof UserError ? USER_ERROR : 1;
+            int code = ex instanceof UserError || ex instanceof SpecException ? USER_ERROR : 1;
             err.println(oneLine(describe(ex, verbose)));
             if (verbose) {
                 ex.printStackTrace(err);
@@ -65,6 +66,9 @@ public final class BenchCommand implements Runnable {
     static String describe(Exception ex, boolean verbose) {
         if (ex instanceof UserError) {
             return "error: " + ex.getMessage();
+        }
+        if (ex instanceof SpecException s) { // a value checked outside an experiment file's loader
+            return "error: " + s.field() + ": " + s.getMessage();
         }
         if (ex instanceof RunFailure) {
             return "failed: " + ex.getMessage();

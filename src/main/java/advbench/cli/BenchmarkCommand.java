@@ -66,8 +66,8 @@ final class BenchmarkCommand implements Callable<Integer> {
         if (images < 1 || memoryImages < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--images and --memory-images must be at least 1");
         }
-        if (!(minSeconds >= 0)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--min-seconds must be 0 or more, got " + minSeconds);
+        if (!(minSeconds >= 0 && minSeconds <= 600)) { // NaN and infinity fail too: a timing loop must end
+            throw new CommandLine.ParameterException(spec.commandLine(), "--min-seconds must be between 0 and 600, got " + minSeconds);
         }
         RunLog log = new RunLog(System.err);
         ExperimentSpec loaded = ExperimentLoader.load(experiment);

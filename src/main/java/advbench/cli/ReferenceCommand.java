@@ -43,6 +43,9 @@ final class ReferenceCommand implements Callable<Integer> {
         if (Files.isDirectory(out)) {
             throw new UserError((output != null ? "-o: " : "") + out + " is a folder; give the reference file's path");
         }
+        if (Files.exists(out) && !Files.isRegularFile(out)) { // a device or the like: a rename would replace it
+            throw new UserError((output != null ? "-o: " : "") + out + " is not a regular file");
+        }
         OutputFolder.checkWritable(out.toAbsolutePath().getParent(), output != null ? "-o" : "results/reference");
         Reference previous = Files.isRegularFile(out) ? Reference.read(out) : null;
         Reference ref = Reference.fromRun(experiment, run.toAbsolutePath().normalize().getFileName().toString(), metrics, previous);

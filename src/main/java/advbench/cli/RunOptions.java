@@ -1,6 +1,7 @@
 package advbench.cli;
 
 import advbench.RunLog;
+import advbench.SpecException;
 import advbench.experiment.EvaluationSpec;
 import advbench.experiment.ExperimentRunner;
 import advbench.experiment.ExperimentSpec;
@@ -49,8 +50,14 @@ final class RunOptions {
             throw new CommandLine.ParameterException(command, "--batch-size must be at least 1, got " + batchSize);
         }
         EvaluationSpec file = spec.evaluation();
-        EvaluationSpec evaluation = new EvaluationSpec(batchSize != null ? batchSize : file.batchSize(),
-                threads != null ? threads : file.threads(), file.skipDecided(), file.earlyStop());
+        EvaluationSpec evaluation;
+        try {
+            // the command line's overrides meet the file's own bounds
+            evaluation = new EvaluationSpec(batchSize != null ? batchSize : file.batchSize(),
+                    threads != null ? threads : file.threads(), file.skipDecided(), file.earlyStop());
+        } catch (SpecException e) {
+            throw new CommandLine.ParameterException(command, "--" + e.field().replace('_', '-') + " " + e.getMessage());
+        }
         String busy = BusyMachine.check(evaluation.threads());
         if (busy != null) {
             System.err.println("bench: " + busy);

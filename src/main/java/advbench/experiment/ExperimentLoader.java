@@ -57,9 +57,18 @@ public final class ExperimentLoader {
                     .toArray(NamedType[]::new))
             .build();
 
+    /**
+     * An experiment file is a few kilobytes; a larger one is not an experiment, and a very long
+     * line costs the YAML scanner time that grows with its square.
+     */
+    static final long MAX_FILE_BYTES = 1 << 20;
+
     public static ExperimentSpec load(Path file) {
         String text;
         try {
+            if (Files.isRegularFile(file) && Files.size(file) > MAX_FILE_BYTES) {
+                throw new UserError(file + ": " + Files.size(file) + " bytes; an experiment file is a few kilobytes (at most 1 MiB)");
+            }
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             throw new UserError(file + ": no such experiment file");

@@ -1,5 +1,6 @@
 package advbench.figures;
 
+import advbench.UserError;
 import de.rototor.pdfbox.graphics2d.PdfBoxGraphics2D;
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -31,6 +32,10 @@ public enum FigureFormat {
         public byte[] render(Drawing drawing, double widthPt, double heightPt, int dpi) {
             int w = pixels(widthPt, dpi);
             int h = pixels(heightPt, dpi);
+            if ((long) w * h > MAX_PNG_PIXELS) {
+                throw new UserError(String.format(Locale.ROOT, "--dpi, --width, --height: a PNG of %,d x %,d pixels is more than %d"
+                        + " megapixels; lower --dpi (a PDF or SVG is sharp at any size)", w, h, MAX_PNG_PIXELS / 1_000_000));
+            }
             BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
             Graphics2D g = img.createGraphics();
             try {
@@ -145,6 +150,9 @@ public enum FigureFormat {
     private static String number(double v) {
         return new java.math.BigDecimal(v).setScale(3, java.math.RoundingMode.HALF_UP).stripTrailingZeros().toPlainString();
     }
+
+    /** The largest PNG drawn: 50 megapixels (7,920 x 6,000 is one column at 2,400 dpi), 200 MB in memory. */
+    static final long MAX_PNG_PIXELS = 50_000_000;
 
     /** The figure in this format; dpi matters only for PNG. */
     public abstract byte[] render(Drawing drawing, double widthPt, double heightPt, int dpi);

@@ -124,6 +124,28 @@ class HostileInputTest {
                 }, "FILE: not a text file (not valid UTF-8)"),
                 new Case("no such file", dir -> List.of("run", dir.resolve("nope.yaml").toString(), "--results-dir",
                         dir.resolve("results").toString()), "DIR/nope.yaml: no such experiment file"),
+                new Case("an experiment file of 2 MB", dir -> run(dir, BASE + "# " + "x".repeat(2 << 20) + "\n"),
+                        "FILE: 2097335 bytes; an experiment file is a few kilobytes (at most 1 MiB)"),
+                new Case("the experiment is a folder", dir -> List.of("run", dir.toString(), "--results-dir", dir.resolve("results").toString()),
+                        "DIR: cannot be read"),
+                // command-line overrides meet the file's bounds; options that would never end or never fit
+                new Case("--threads beyond the bound", dir -> {
+                    List<String> a = run(dir, BASE);
+                    a.addAll(List.of("--threads", "5000"));
+                    return a;
+                }, "--threads must be at most 1024, got 5000"),
+                new Case("--batch-size beyond the bound", dir -> {
+                    List<String> a = run(dir, BASE);
+                    a.addAll(List.of("--batch-size", "10000000"));
+                    return a;
+                }, "--batch-size must be at most 100000"),
+                new Case("benchmark --min-seconds infinite", dir -> List.of("benchmark", "--min-seconds", "1e999", "--results-dir",
+                        dir.resolve("results").toString()), "--min-seconds must be between 0 and 600, got Infinity"),
+                new Case("a PNG of 9,216 megapixels", dir -> List.of("figures", finishedRun(dir).toString(), "--out", dir.resolve("figs").toString(),
+                        "--width", "40in", "--height", "40in", "--dpi", "2400", "--format", "png"),
+                        "--dpi, --width, --height: a PNG of 96,000 x 96,000 pixels is more than 50 megapixels"),
+                new Case("reference -o onto a device", dir -> List.of("reference", finishedRun(dir).toString(), "-o", "/dev/null"),
+                        "-o: /dev/null is not a regular file"),
                 // what only the data can tell, still before any work
                 yaml("subset larger than the data", "train_subset: 300", "train_subset: 70000",
                         "FILE:3: dataset.train_subset: 70000 is more than the 60000 training images"),
