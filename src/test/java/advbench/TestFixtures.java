@@ -25,7 +25,7 @@ public final class TestFixtures {
         if (mnist == null) {
             Engines.configure(0);
             DataLocator locator = DataLocator.fromEnvironment(null, System.getenv(), new Downloader(Duration.ofSeconds(10), s -> { }));
-            mnist = Dataset.load("mnist", locator.locate(KnownDatasets.MNIST), KnownDatasets.MNIST.knownClasses(), 4000, 1000, 11);
+            mnist = Dataset.load("mnist", advbench.data.IdxFiles.of(locator.locate(KnownDatasets.MNIST)), KnownDatasets.MNIST.knownClasses(), 4000, 1000, 11);
         }
         return mnist;
     }

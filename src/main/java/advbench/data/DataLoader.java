@@ -4,6 +4,7 @@ import advbench.UserError;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -24,6 +25,15 @@ public final class DataLoader {
     }
 
     public Dataset load(DataRequest request) {
+        if (request.images() != null) {
+            if (!Files.isDirectory(request.images())) {
+                throw new UserError("dataset.images: " + request.images() + " is not a folder");
+            }
+            ImageFolderReader.Read read = ImageFolderReader.read(request.images());
+            return Dataset.assemble(request.name(), new Dataset.Split(read.train(), "train/", "train/"),
+                    new Dataset.Split(read.test(), "test/", "test/"), new Dataset.Classes(null, read.classNames()),
+                    request.trainSubset(), request.testSubset(), request.seed(), new DataProvenance(request.name(), read.sources()));
+        }
         if (request.files() != null) {
             for (Path p : request.files().all()) {
                 if (Files.isDirectory(p)) {
@@ -38,10 +48,33 @@ public final class DataLoader {
         }
         KnownDataset known = KnownDatasets.byName(request.name())
                 .orElseThrow(() -> new UserError("unknown data set '" + request.name() + "'"));
-        IdxFiles files = DataLocator.fromEnvironment(request.dir(), env, new Downloader(Duration.ofSeconds(10), log)).locate(known);
-        Dataset data = Dataset.load(known.name(), files, known.knownClasses(), request.trainSubset(), request.testSubset(),
-                request.seed());
+        List<Path> files = DataLocator.fromEnvironment(request.dir(), env, new Downloader(Duration.ofSeconds(10), log)).locate(known);
+        Dataset data = known.format() == KnownDataset.Format.IDX
+                ? Dataset.load(known.name(), IdxFiles.of(files), known.knownClasses(),
+                        request.trainSubset(), request.testSubset(), request.seed())
+                : cifar(known, files.get(0), request);
         DataLocator.publishedMismatches(known, data.provenance().md5ByFileName()).forEach(log);
         return data;
+    }
+
+    /** A CIFAR archive (or its extracted folder), its provenance the archive's MD5 or each extracted file's. */
+    private static Dataset cifar(KnownDataset known, Path source, DataRequest request) {
+        CifarReader.Layout layout = known.format().cifar;
+        IdxReader.Samples[] splits = CifarReader.read(source, layout);
+        java.util.Map<String, DataProvenance.FileEntry> sources = new java.util.LinkedHashMap<>();
+        List<Path> parts = new java.util.ArrayList<>();
+        if (Files.isDirectory(source)) {
+            layout.trainFiles.forEach(f -> parts.add(source.resolve(f)));
+            parts.add(source.resolve(layout.testFile));
+        } else {
+            parts.add(source);
+        }
+        for (Path p : parts) {
+            sources.put(p.getFileName().toString(), new DataProvenance.FileEntry(p.toAbsolutePath().normalize().toString(), Md5.of(p)));
+        }
+        String train = String.join(", ", layout.trainFiles);
+        return Dataset.assemble(known.name(), new Dataset.Split(splits[0], train, train),
+                new Dataset.Split(splits[1], layout.testFile, layout.testFile), known.knownClasses(), request.trainSubset(),
+                request.testSubset(), request.seed(), new DataProvenance(known.name(), sources));
     }
 }

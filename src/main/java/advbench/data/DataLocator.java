@@ -10,10 +10,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Finds the four files of a named data set, in this order: an explicit directory (experiment
- * file or --data-dir), the BENCH_DATA directory, the local cache, and last a download from the
- * public mirrors into the cache with MD5 verification. In each directory the files may sit in a
- * sub-folder named after the data set or directly in it, gzip-compressed or not.
+ * Finds the files of a named data set, in this order: an explicit directory (experiment file or
+ * --data-dir), the BENCH_DATA directory, the local cache, and last a download from the public
+ * mirrors into the cache with MD5 verification. In each directory the files may sit in a
+ * sub-folder named after the data set or directly in it; IDX files gzip-compressed or not, a
+ * CIFAR archive or the folder it extracts to.
  */
 public final class DataLocator {
     public static final String DATA_ENV = "BENCH_DATA";
@@ -39,9 +40,9 @@ public final class DataLocator {
         return new DataLocator(explicitDir, envDir, cache, downloader);
     }
 
-    public IdxFiles locate(KnownDataset dataset) {
+    public List<Path> locate(KnownDataset dataset) {
         if (explicitDir != null) {
-            IdxFiles found = findIn(explicitDir, dataset);
+            List<Path> found = findIn(explicitDir, dataset);
             if (found == null) {
                 throw new UserError(dataset.name() + ": data directory " + explicitDir + " lacks "
                         + String.join(", ", missingIn(explicitDir, dataset))
@@ -50,20 +51,20 @@ public final class DataLocator {
             return found;
         }
         if (envDir != null) {
-            IdxFiles found = findIn(envDir, dataset);
+            List<Path> found = findIn(envDir, dataset);
             if (found != null) {
                 return found;
             }
         }
         Path cacheDir = cacheRoot.resolve("data").resolve(dataset.name());
-        IdxFiles cached = findIn(cacheDir, dataset);
+        List<Path> cached = findIn(cacheDir, dataset);
         if (cached != null) {
             return cached;
         }
         return download(dataset, cacheDir);
     }
 
-    private IdxFiles download(KnownDataset dataset, Path cacheDir) {
+    private List<Path> download(KnownDataset dataset, Path cacheDir) {
         List<String> missing = missingIn(cacheDir, dataset);
         List<String> reasons = new ArrayList<>();
         for (String file : missing) {
@@ -77,7 +78,7 @@ public final class DataLocator {
                 throw new UncheckedIOException(e);
             }
         }
-        IdxFiles found = findIn(cacheDir, dataset);
+        List<Path> found = findIn(cacheDir, dataset);
         if (found == null) {
             throw new UserError(dataset.name() + ": missing " + String.join(", ", missingIn(cacheDir, dataset))
                     + " and the download failed (" + (reasons.isEmpty() ? "no mirror" : reasons.get(0))
@@ -102,17 +103,22 @@ public final class DataLocator {
         return warnings;
     }
 
-    private static IdxFiles findIn(Path base, KnownDataset dataset) {
+    /** The data set's files in {@code base} or its sub-folder named after the data set, in the reader's order; null if incomplete. */
+    private static List<Path> findIn(Path base, KnownDataset dataset) {
         for (Path dir : List.of(base.resolve(dataset.name()), base)) {
             List<Path> paths = new ArrayList<>();
-            for (String name : IdxFiles.STANDARD_NAMES) {
+            for (String name : dataset.format().files()) {
                 Path file = existing(dir, name);
                 if (file != null) {
                     paths.add(file);
                 }
             }
-            if (paths.size() == 4) {
-                return new IdxFiles(paths.get(0), paths.get(1), paths.get(2), paths.get(3));
+            if (paths.size() == dataset.format().files().size()) {
+                return paths;
+            }
+            // a CIFAR archive may have been extracted already
+            if (dataset.format().cifar != null && Files.isDirectory(dir.resolve(dataset.format().cifar.folder()))) {
+                return List.of(dir.resolve(dataset.format().cifar.folder()));
             }
         }
         return null;
@@ -120,7 +126,7 @@ public final class DataLocator {
 
     private static List<String> missingIn(Path base, KnownDataset dataset) {
         List<String> missing = new ArrayList<>();
-        for (String name : IdxFiles.STANDARD_NAMES) {
+        for (String name : dataset.format().files()) {
             if (existing(base.resolve(dataset.name()), name) == null && existing(base, name) == null) {
                 missing.add(name);
             }

@@ -30,13 +30,27 @@ public record Dataset(String name, LabeledImages train, LabeledImages test, Data
     public static Dataset load(String name, IdxFiles files, Classes classes, int trainSubset, int testSubset, long seed) {
         IdxReader.Samples train = IdxReader.readPair(files.trainImages(), files.trainLabels());
         IdxReader.Samples test = IdxReader.readPair(files.testImages(), files.testLabels());
-        DataShape shape = shape(files, train, test, classes);
-        checkSubset(trainSubset, train.labels().length, "train_subset", "training");
-        checkSubset(testSubset, test.labels().length, "test_subset", "test");
+        return assemble(name, new Split(train, files.trainImages().getFileName().toString(), "IDX file " + files.trainLabels()),
+                new Split(test, files.testImages().getFileName().toString(), "IDX file " + files.testLabels()), classes,
+                trainSubset, testSubset, seed, new DataProvenance(name, sources(files)));
+    }
+
+    /** One split as read, with how messages name its images and its labels. */
+    record Split(IdxReader.Samples samples, String images, String labels) {}
+
+    /**
+     * A data set from its two splits, in any format: checks that train and test agree in shape and
+     * that every label is a class, and draws the subsets.
+     */
+    static Dataset assemble(String name, Split train, Split test, Classes classes, int trainSubset, int testSubset, long seed,
+                            DataProvenance provenance) {
+        DataShape shape = shape(train, test, classes);
+        checkSubset(trainSubset, train.samples().labels().length, "train_subset", "training");
+        checkSubset(testSubset, test.samples().labels().length, "test_subset", "test");
         return new Dataset(name,
-                subset(new LabeledImages(train.images().pixels(), train.labels(), shape), trainSubset, seed, 1),
-                subset(new LabeledImages(test.images().pixels(), test.labels(), shape), testSubset, seed, 2),
-                new DataProvenance(name, sources(files)));
+                subset(new LabeledImages(train.samples().images().pixels(), train.samples().labels(), shape), trainSubset, seed, 1),
+                subset(new LabeledImages(test.samples().images().pixels(), test.samples().labels(), shape), testSubset, seed, 2),
+                provenance);
     }
 
     /**
@@ -66,31 +80,31 @@ public record Dataset(String name, LabeledImages train, LabeledImages test, Data
         }
     }
 
-    private static DataShape shape(IdxFiles files, IdxReader.Samples train, IdxReader.Samples test, Classes classes) {
-        IdxReader.Images a = train.images();
-        IdxReader.Images b = test.images();
+    private static DataShape shape(Split train, Split test, Classes classes) {
+        IdxReader.Images a = train.samples().images();
+        IdxReader.Images b = test.samples().images();
         if (a.channels() != b.channels() || a.height() != b.height() || a.width() != b.width()) {
-            throw new UserError(files.testImages().getFileName() + " holds " + b.channels() + "x" + b.height() + "x" + b.width()
-                    + " images but " + files.trainImages().getFileName() + " holds " + a.channels() + "x" + a.height() + "x"
+            throw new UserError(test.images() + " holds " + b.channels() + "x" + b.height() + "x" + b.width()
+                    + " images but " + train.images() + " holds " + a.channels() + "x" + a.height() + "x"
                     + a.width() + " (channels x rows x columns); training and test images must agree");
         }
-        int largest = Math.max(max(train.labels()), max(test.labels()));
+        int largest = Math.max(max(train.samples().labels()), max(test.samples().labels()));
         Integer expected = classes.expected();
         if (expected != null) {
-            checkLabels(files.trainLabels(), train.labels(), expected);
-            checkLabels(files.testLabels(), test.labels(), expected);
+            checkLabels(train.labels(), train.samples().labels(), expected);
+            checkLabels(test.labels(), test.samples().labels(), expected);
         }
         int count = expected != null ? expected : largest + 1;
         if (count < 2) {
-            throw new UserError(files.trainLabels().getFileName() + ": every label is 0; a classifier needs at least two classes");
+            throw new UserError(train.labels() + ": every label is 0; a classifier needs at least two classes");
         }
         return new DataShape(a.channels(), a.height(), a.width(), count, classes.names());
     }
 
-    private static void checkLabels(Path file, int[] labels, int classes) {
+    private static void checkLabels(String file, int[] labels, int classes) {
         for (int i = 0; i < labels.length; i++) {
             if (labels[i] >= classes) {
-                throw new UserError("IDX file " + file + ": label " + labels[i] + " at index " + i + " is outside 0-" + (classes - 1)
+                throw new UserError(file + ": label " + labels[i] + " at index " + i + " is outside 0-" + (classes - 1)
                         + " (the data set has " + classes + " classes)");
             }
         }

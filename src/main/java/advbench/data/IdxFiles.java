@@ -11,6 +11,11 @@ public record IdxFiles(Path trainImages, Path trainLabels, Path testImages, Path
             "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
             "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz");
 
+    /** The four in the order of {@link #STANDARD_NAMES}, as {@link DataLocator#locate} gives them. */
+    public static IdxFiles of(List<Path> paths) {
+        return new IdxFiles(paths.get(0), paths.get(1), paths.get(2), paths.get(3));
+    }
+
     public List<Path> all() {
         return List.of(trainImages, trainLabels, testImages, testLabels);
     }

@@ -9,23 +9,39 @@ import java.util.HashSet;
 import java.util.List;
 
 /**
- * Which data to use. Either {@code name} of a known data set (found as described in
- * {@link advbench.data.DataLocator}, optionally in {@code dir}) or {@code files}, explicit paths
- * to any four IDX files, grey or colour. Relative paths are relative to the experiment file.
+ * Which data to use: {@code name} of a known data set (found as described in
+ * {@link advbench.data.DataLocator}, optionally in {@code dir}), or {@code files}, explicit paths
+ * to any four IDX files, grey or colour, or {@code images}, a folder with {@code train/<class>/}
+ * and {@code test/<class>/} of PNG or JPEG files. Relative paths are relative to the experiment
+ * file.
  *
- * @param classNames names of the classes of one's own files (with {@code files} only), in label order
+ * @param classNames names of the classes of one's own IDX files (with {@code files} only), in label order
  * @param trainSubset how many training samples to keep (0 = all), chosen from the seed
  * @param testSubset how many test samples to keep (0 = all), chosen from the seed
  */
-public record DatasetSpec(String name, String dir, IdxFilesSpec files, List<String> classNames, Integer trainSubset,
+public record DatasetSpec(String name, String dir, IdxFilesSpec files, String images, List<String> classNames, Integer trainSubset,
                           Integer testSubset) {
 
     public DatasetSpec {
-        if (files == null) {
+        if (files != null && images != null) {
+            throw new SpecException("images", "give either 'files' (four IDX files) or 'images' (a folder of images), not both");
+        }
+        if (images != null) {
+            if (images.isBlank()) {
+                throw new SpecException("images", "must name a folder");
+            }
+            if (dir != null) {
+                throw new SpecException("dir", "give either 'dir' (with a known name) or 'images', not both");
+            }
+            if (classNames != null) {
+                throw new SpecException("class_names", "an image folder names its classes by its sub-folders; class_names is for 'files'");
+            }
+            name = name == null ? "images" : name;
+        } else if (files == null) {
             SpecException.require(name, "name");
             if (KnownDatasets.byName(name).isEmpty()) {
                 throw new SpecException("name", "unknown data set '" + name + "'; expected one of "
-                        + String.join(", ", KnownDatasets.names()) + ", or give 'files' with four IDX paths");
+                        + String.join(", ", KnownDatasets.names()) + ", or give 'files' with four IDX paths or 'images' with a folder");
             }
             if (classNames != null) {
                 throw new SpecException("class_names", name + " names its own classes; class_names is for one's own 'files'");
@@ -63,7 +79,8 @@ public record DatasetSpec(String name, String dir, IdxFilesSpec files, List<Stri
                 baseDir.resolve(files.trainLabels()).normalize(), baseDir.resolve(files.testImages()).normalize(),
                 baseDir.resolve(files.testLabels()).normalize());
         Path where = dataDir != null ? dataDir : dir == null ? null : baseDir.resolve(dir).normalize();
-        return new DataRequest(name, where, paths, classNames, trainSubset, testSubset, seed);
+        Path folder = images == null ? null : baseDir.resolve(images).normalize();
+        return new DataRequest(name, where, paths, folder, classNames, trainSubset, testSubset, seed);
     }
 
     /** Paths to the four IDX files of a data set that is not one of the known ones. */

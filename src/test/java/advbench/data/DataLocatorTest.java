@@ -84,9 +84,9 @@ class DataLocatorTest {
     void explicitDirectoryWinsAndMayHoldANamedSubfolder() throws Exception {
         writeAll(tmp.resolve("explicit/toy"));
         writeAll(tmp.resolve("env"));
-        IdxFiles f = new DataLocator(tmp.resolve("explicit"), tmp.resolve("env"), tmp.resolve("cache"), downloader)
+        List<Path> f = new DataLocator(tmp.resolve("explicit"), tmp.resolve("env"), tmp.resolve("cache"), downloader)
                 .locate(dataset(List.of()));
-        assertEquals(tmp.resolve("explicit/toy/train-images-idx3-ubyte.gz"), f.trainImages());
+        assertEquals(tmp.resolve("explicit/toy/train-images-idx3-ubyte.gz"), f.get(0));
     }
 
     @Test
@@ -103,14 +103,14 @@ class DataLocatorTest {
     void environmentDirectoryThenCache() throws Exception {
         writeAll(tmp.resolve("cache/data/toy"));
         KnownDataset ds = dataset(List.of());
-        IdxFiles fromCache = new DataLocator(null, tmp.resolve("env-empty"), tmp.resolve("cache"), downloader).locate(ds);
-        assertEquals(tmp.resolve("cache/data/toy/t10k-labels-idx1-ubyte.gz"), fromCache.testLabels());
+        List<Path> fromCache = new DataLocator(null, tmp.resolve("env-empty"), tmp.resolve("cache"), downloader).locate(ds);
+        assertEquals(tmp.resolve("cache/data/toy/t10k-labels-idx1-ubyte.gz"), fromCache.get(3));
         writeAll(tmp.resolve("env"));
-        IdxFiles fromEnv = new DataLocator(null, tmp.resolve("env"), tmp.resolve("cache"), downloader).locate(ds);
-        assertEquals(tmp.resolve("env/t10k-labels-idx1-ubyte.gz"), fromEnv.testLabels());
-        IdxFiles viaVariable = DataLocator.fromEnvironment(null, Map.of("BENCH_DATA", tmp.resolve("env").toString(),
+        List<Path> fromEnv = new DataLocator(null, tmp.resolve("env"), tmp.resolve("cache"), downloader).locate(ds);
+        assertEquals(tmp.resolve("env/t10k-labels-idx1-ubyte.gz"), fromEnv.get(3));
+        List<Path> viaVariable = DataLocator.fromEnvironment(null, Map.of("BENCH_DATA", tmp.resolve("env").toString(),
                 "BENCH_CACHE", tmp.resolve("cache").toString()), downloader).locate(ds);
-        assertEquals(tmp.resolve("env/t10k-labels-idx1-ubyte.gz"), viaVariable.testLabels(), "BENCH_DATA is read from the environment");
+        assertEquals(tmp.resolve("env/t10k-labels-idx1-ubyte.gz"), viaVariable.get(3), "BENCH_DATA is read from the environment");
     }
 
     @Test
@@ -121,11 +121,11 @@ class DataLocatorTest {
         }
         KnownDataset ds = dataset(List.of(mirror("/bad/"), mirror("/good/")));
         List<String> progress = new ArrayList<>();
-        IdxFiles f = new DataLocator(null, null, tmp.resolve("cache"), new Downloader(Duration.ofSeconds(5), progress::add)).locate(ds);
+        List<Path> f = new DataLocator(null, null, tmp.resolve("cache"), new Downloader(Duration.ofSeconds(5), progress::add)).locate(ds);
         assertEquals(4, progress.size(), "one line per file downloaded: " + progress);
         assertTrue(progress.get(0).startsWith("downloaded " + mirror("/good/")), progress.get(0));
-        assertEquals(tmp.resolve("cache/data/toy/train-images-idx3-ubyte.gz"), f.trainImages());
-        for (Path p : f.all()) {
+        assertEquals(tmp.resolve("cache/data/toy/train-images-idx3-ubyte.gz"), f.get(0));
+        for (Path p : f) {
             assertEquals(ds.md5ByFile().get(p.getFileName().toString()), Md5.of(p));
         }
         try (var files = Files.list(tmp.resolve("cache/data/toy"))) {
@@ -152,6 +152,23 @@ class DataLocatorTest {
         assertEquals(2, failures.size());
         served.put("/ok/f.gz", content("f"));
         assertNull(downloader.download(List.of(mirror("/ok")), "f.gz", md5(content("f")), tmp.resolve("f.gz")));
+    }
+
+    /** CIFAR is one archive: downloaded, checked against its MD5, and read without extracting it. */
+    @Test
+    void aCifarArchiveIsDownloadedCheckedAndRead() throws Exception {
+        Path made = SyntheticImages.cifar(tmp.resolve("made"), KnownDatasets.CIFAR10, 4, 3, true, 2);
+        byte[] archive = Files.readAllBytes(made);
+        served.put("/kriz/cifar-10-binary.tar.gz", archive);
+        KnownDataset ds = new KnownDataset("cifar10", List.of(mirror("/kriz/")), Map.of("cifar-10-binary.tar.gz", md5(archive)), 10,
+                KnownDatasets.CIFAR10.classNames(), KnownDataset.Format.CIFAR10);
+        List<Path> found = new DataLocator(null, null, tmp.resolve("cache"), downloader).locate(ds);
+        assertEquals(List.of(tmp.resolve("cache/data/cifar10/cifar-10-binary.tar.gz")), found);
+        IdxReader.Samples[] splits = CifarReader.read(found.get(0), CifarReader.Layout.CIFAR10);
+        assertEquals(20, splits[0].labels().length);
+        assertEquals(3, splits[1].labels().length);
+        assertEquals(found, new DataLocator(null, null, tmp.resolve("cache"), downloader).locate(ds), "found in the cache next time");
+        assertEquals(1, requests.size(), "downloaded once");
     }
 
     @Test

@@ -42,17 +42,25 @@ public final class SyntheticIdx {
             lab.put((byte) c);
             for (int y = 0; y < height; y++) {
                 for (int x = 0; x < width; x++) {
-                    boolean square = (c % 2 == 0 ? x < width / 2 : x >= width / 2) && (c / 2 % 2 == 0 ? y < height / 2 : y >= height / 2);
                     for (int ch = 0; ch < channels; ch++) {
-                        double tint = channels == 1 ? 0.5 : (ch == c % channels ? 0.7 : 0.2);
-                        double v = (square ? 0.8 : 0.1) * tint + 0.15 * random.nextDouble();
-                        im.put((byte) Math.round(255 * Math.min(1, v)));
+                        im.put(pixel(c, channels, ch, y, x, height, width, random));
                     }
                 }
             }
         }
         gzip(images, im.array());
         gzip(labels, lab.array());
+    }
+
+    /**
+     * One pixel of class {@code c}: the class's colour (its channel bright), and a bright square in
+     * the class's quarter of the image, under noise drawn from {@code random}.
+     */
+    static byte pixel(int c, int channels, int ch, int y, int x, int height, int width, Random random) {
+        boolean square = (c % 2 == 0 ? x < width / 2 : x >= width / 2) && (c / 2 % 2 == 0 ? y < height / 2 : y >= height / 2);
+        double tint = channels == 1 ? 0.5 : (ch == c % channels ? 0.7 : 0.2);
+        double v = (square ? 0.8 : 0.1) * tint + 0.15 * random.nextDouble();
+        return (byte) Math.round(255 * Math.min(1, v));
     }
 
     private static void gzip(Path file, byte[] bytes) throws IOException {

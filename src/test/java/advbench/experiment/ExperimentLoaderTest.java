@@ -95,7 +95,7 @@ class ExperimentLoaderTest {
         // {text to replace in VALID, replacement, expected start of the one-line error}
         return Stream.of(
             Arguments.of("seed: 3", "seed: three", "x.yaml:2: seed: expected a whole number"),
-            Arguments.of("  train_subset: 100", "  train_subset: 100\n  colour: red", "x.yaml:6: dataset.colour: unknown field 'colour'; expected one of class_names, dir, files, name, test_subset, train_subset"),
+            Arguments.of("  train_subset: 100", "  train_subset: 100\n  colour: red", "x.yaml:6: dataset.colour: unknown field 'colour'; expected one of class_names, dir, files, images, name, test_subset, train_subset"),
             Arguments.of("epsilons: [0.3, 0.0, 0.1]", "epsilons: [0.3, 1.5]", "x.yaml:11: epsilons[1]: must be a number in [0, 1]"),
             Arguments.of("epsilons: [0.3, 0.0, 0.1]", "epsilons: []", "x.yaml:11: epsilons: must list at least one epsilon"),
             Arguments.of("epsilons: [0.3, 0.0, 0.1]", "epsilons:\n  - 0.1\n  - 0.1", "x.yaml:13: epsilons[1]: 0.1 is listed twice"),
@@ -119,6 +119,10 @@ class ExperimentLoaderTest {
             Arguments.of("  - type: fgsm", "  - type: pgd\n    loss: hinge", "x.yaml:11: attacks[0].loss: pgd: unknown loss 'hinge'"),
             Arguments.of("  - type: fgsm", "  - type: pgd\n    norm: l2\n    epsilons: [1e999]", "x.yaml:12: attacks[0].epsilons[0]: must be a finite number, got 1e999"),
             Arguments.of("  name: mnist", "  name: mnist\n  class_names: [a, b]", "x.yaml:5: dataset.class_names: mnist names its own classes"),
+            Arguments.of("  name: mnist", "  images: pics\n  class_names: [a, b]", "x.yaml:5: dataset.class_names: an image folder names its classes"),
+            Arguments.of("  name: mnist", "  images: pics\n  dir: data", "x.yaml:5: dataset.dir: give either 'dir' (with a known name) or 'images'"),
+            Arguments.of("  name: mnist", "  images: pics\n  files: {train_images: a, train_labels: b, test_images: c, test_labels: d}",
+                    "x.yaml:4: dataset.images: give either 'files'"),
             Arguments.of("seed: 3", "seed: 3\noutputs:\n  formats: [png, gif]", "x.yaml:4: outputs.formats[1]: unknown format 'gif'"),
             Arguments.of("  - type: fgsm", "  - type: pgd\n    restarts: 0", "x.yaml:11: attacks[0].restarts: pgd restarts must be at least 1"),
             Arguments.of("  - type: fgsm", "  - type: pgd\n    epsilons: [-0.1]", "x.yaml:11: attacks[0].epsilons[0]: must be a number in [0, 1]"),
