@@ -9,6 +9,8 @@ import advbench.data.Dataset;
 import advbench.data.LabeledImages;
 import advbench.experiment.ExperimentLoader;
 import advbench.experiment.ExperimentRunner;
+import advbench.experiment.ModelSources;
+import advbench.train.ModelProvider;
 import advbench.experiment.ExperimentSpec;
 import advbench.model.Architectures;
 import advbench.model.Classifier;
@@ -89,11 +91,9 @@ final class BenchmarkCommand implements Callable<Integer> {
             rates.add(bench.architecture(name, train, test, seed));
         }
         List<ResidentMemory.Sampler.Sample> memory = List.of();
-        String architecture = effective.model().architecture();
-        try (Classifier model = Classifier.create(architecture, data.shape())) {
-            model.load(result.runDir());
-            model.setTrainable(false);
-            rates.add(bench.trained(architecture + ", trained by " + effective.name(), model, data.test(), seed));
+        try (Classifier model = ModelProvider.open(ModelSources.savedBaseline(result.runDir()), data.shape(), log::info)) {
+            String what = model.isTorchScript() ? "TorchScript model of " + effective.name() : model.architecture() + ", trained by " + effective.name();
+            rates.add(bench.trained(what, model, data.test(), seed));
             if (memorySweep) {
                 List<Double> eps = IntStream.rangeClosed(1, 20).mapToObj(i -> i / 100.0).toList();
                 memory = bench.memorySweep(model, data.test().first(memoryImages), eps, effective.evaluation().sweep(), seed);

@@ -1,5 +1,6 @@
 package advbench.data;
 
+import advbench.SpecException;
 import advbench.UserError;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +28,7 @@ public final class DataLoader {
     public Dataset load(DataRequest request) {
         if (request.images() != null) {
             if (!Files.isDirectory(request.images())) {
-                throw new UserError("dataset.images: " + request.images() + " is not a folder");
+                throw new SpecException("images", request.images() + " is not a folder");
             }
             ImageFolderReader.Read read = ImageFolderReader.read(request.images());
             return Dataset.assemble(request.name(), new Dataset.Split(read.train(), "train/", "train/"),

@@ -1,6 +1,6 @@
 package advbench.data;
 
-import advbench.UserError;
+import advbench.SpecException;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -37,17 +37,17 @@ public final class ImageFolderReader {
         Path testDir = dir.resolve("test");
         for (Path split : List.of(trainDir, testDir)) {
             if (!Files.isDirectory(split)) {
-                throw new UserError("dataset.images: " + dir + " has no " + split.getFileName() + "/ folder (expected train/<class>/ and"
+                throw new SpecException("images", dir + " has no " + split.getFileName() + "/ folder (expected train/<class>/ and"
                         + " test/<class>/ holding PNG or JPEG files)");
             }
         }
         List<String> classes = folders(trainDir);
         if (classes.size() < 2) {
-            throw new UserError("dataset.images: " + trainDir + " holds " + classes.size() + " class folders; a classifier needs two or more");
+            throw new SpecException("images", trainDir + " holds " + classes.size() + " class folders; a classifier needs two or more");
         }
         for (String c : folders(testDir)) {
             if (!classes.contains(c)) {
-                throw new UserError("dataset.images: " + testDir.resolve(c) + " is not a class of " + trainDir + " (" + String.join(", ", classes) + ")");
+                throw new SpecException("images", testDir.resolve(c) + " is not a class of " + trainDir + " (" + String.join(", ", classes) + ")");
             }
         }
         List<Path> trainFiles = new ArrayList<>();
@@ -67,7 +67,7 @@ public final class ImageFolderReader {
             }
         }
         if (trainFiles.isEmpty() || testFiles.isEmpty()) {
-            throw new UserError("dataset.images: " + (trainFiles.isEmpty() ? trainDir : testDir) + " holds no PNG or JPEG file");
+            throw new SpecException("images", (trainFiles.isEmpty() ? trainDir : testDir) + " holds no PNG or JPEG file");
         }
         List<Path> all = new ArrayList<>(trainFiles);
         all.addAll(testFiles);
@@ -99,15 +99,15 @@ public final class ImageFolderReader {
             if (first == null) {
                 first = size;
                 if ((long) size[0] * size[1] > MAX_PIXELS) {
-                    throw new UserError(String.format(Locale.ROOT, "dataset.images: %s is %dx%d, more than %d megapixels",
+                    throw new SpecException("images", String.format(Locale.ROOT, "%s is %dx%d, more than %d megapixels",
                             f, size[0], size[1], MAX_PIXELS / 1_000_000));
                 }
                 if (3L * files.size() * size[0] * size[1] * 4 > Runtime.getRuntime().maxMemory() / 2) {
-                    throw new UserError("dataset.images: " + files.size() + " images of " + size[0] + "x" + size[1]
+                    throw new SpecException("images", files.size() + " images of " + size[0] + "x" + size[1]
                             + " take more than half the Java heap as floats; give the JVM more memory (BENCH_JVM_OPTS=-Xmx...)");
                 }
             } else if (size[0] != first[0] || size[1] != first[1]) {
-                throw new UserError(String.format(Locale.ROOT, "dataset.images: %s is %dx%d but %s is %dx%d; every image must have one size",
+                throw new SpecException("images", String.format(Locale.ROOT, "%s is %dx%d but %s is %dx%d; every image must have one size",
                         f, size[0], size[1], files.get(0), first[0], first[1]));
             }
             BufferedImage img;
@@ -117,7 +117,7 @@ public final class ImageFolderReader {
                 img = null;
             }
             if (img == null || img.getWidth() != size[0] || img.getHeight() != size[1]) {
-                throw new UserError("dataset.images: " + f + " is not a readable PNG or JPEG image");
+                throw new SpecException("images", f + " is not a readable PNG or JPEG image");
             }
             out.add(img);
         }
@@ -140,7 +140,7 @@ public final class ImageFolderReader {
         } catch (IOException | RuntimeException e) {
             // reported below, as for any file that is not an image
         }
-        throw new UserError("dataset.images: " + f + " is not a readable PNG or JPEG image");
+        throw new SpecException("images", f + " is not a readable PNG or JPEG image");
     }
 
     private static IdxReader.Samples samples(List<BufferedImage> images, List<Integer> labels, int channels, int height, int width) {
@@ -173,7 +173,7 @@ public final class ImageFolderReader {
         try (Stream<Path> list = Files.list(dir)) {
             return list.filter(Files::isDirectory).map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).sorted().toList();
         } catch (IOException e) {
-            throw new UserError("dataset.images: " + dir + " cannot be read (" + e.getMessage() + ")");
+            throw new SpecException("images", dir + " cannot be read (" + e.getMessage() + ")");
         }
     }
 
@@ -188,13 +188,13 @@ public final class ImageFolderReader {
                 }
                 String lower = n.toLowerCase(Locale.ROOT);
                 if (!Files.isRegularFile(p) || !(lower.endsWith(".png") || lower.endsWith(".jpg") || lower.endsWith(".jpeg"))) {
-                    throw new UserError("dataset.images: " + p + " is not a PNG or JPEG file (a class folder holds images only)");
+                    throw new SpecException("images", p + " is not a PNG or JPEG file (a class folder holds images only)");
                 }
                 out.add(p);
             }
             return out;
         } catch (IOException e) {
-            throw new UserError("dataset.images: " + classDir + " cannot be read (" + e.getMessage() + ")");
+            throw new SpecException("images", classDir + " cannot be read (" + e.getMessage() + ")");
         }
     }
 
@@ -208,7 +208,7 @@ public final class ImageFolderReader {
             }
             return HexFormat.of().formatHex(md.digest());
         } catch (IOException e) {
-            throw new UserError("dataset.images: " + splitDir + " cannot be read (" + e.getMessage() + ")");
+            throw new SpecException("images", splitDir + " cannot be read (" + e.getMessage() + ")");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -8,8 +8,9 @@ import advbench.train.TrainingPlan;
 import java.util.List;
 
 /**
- * Adversarial retraining of the experiment's architecture, compared with the normally trained
- * baseline under the same attacks.
+ * Adversarial training of the experiment's model, from where its model section starts: from
+ * scratch for an architecture, adversarial fine-tuning for a loaded model. It is compared with
+ * the baseline under the same attacks.
  *
  * @param method fgsm-rs (Wong et al. 2020: one FGSM step of alpha from a uniform random start),
  *     pgd (Madry et al. 2018: PGD with random start, train on the last iterate) or trades (Zhang
@@ -70,9 +71,13 @@ public record DefenceSpec(String method, Double epsilon, Double stepSize, Double
         return ParamChecks.stepSize(method, stepSize, relStepSize, 1.0);
     }
 
-    /** The defended model's training: the model section's optimizer with this section's length and schedule. */
+    /**
+     * The defended model's training: the model section's optimizer, trainable layers and
+     * augmentation with this section's length and schedule.
+     */
     public TrainingPlan plan(ModelSpec model) {
-        return new TrainingPlan(epochs, batchSize, model.optimizer(), learningRate, schedule);
+        return new TrainingPlan(epochs, batchSize, model.optimizer(), learningRate, schedule, model.lastLayerOnly(),
+                model.augmentationOrNone());
     }
 
     /** What a training step of this defence minimises; {@code seed} draws its random starts. */

@@ -62,8 +62,8 @@ public final class ExperimentRunner {
         OutputFolder.checkWritable(cache.root(), "model cache (BENCH_CACHE)");
         int threads = Engines.configure(spec.evaluation().threads());
         PhaseTimer phases = new PhaseTimer();
+        List<ModelSource> sources = modelSources(spec, options, experimentFile);
         Dataset data = phases.time("data", () -> loadData(spec, options, experimentFile));
-        List<ModelSource> sources = ModelSources.of(spec);
         checkAgainstData(spec, sources, data, experimentFile);
         log.info(String.format("data: %s, %d training and %d test images of %s, %d classes", data.name(), data.train().count(),
                 data.test().count(), data.shape().describeImage(), data.shape().classes()));
@@ -84,11 +84,11 @@ public final class ExperimentRunner {
             List<PlannedAttack> attacks = spec.attacks().stream()
                     .map(a -> new PlannedAttack(a.build(spec.seed()), spec.epsilonsFor(a))).toList();
             RunRecorder recorder = new RunRecorder(folder);
-            List<ModelRun> runs = phases.time("evaluation", () -> models.stream()
-                    .map(m -> evaluate(m, recorder, data, attacks, spec)).toList());
+            List<ModelRun> runs = phases.time("evaluation", () -> java.util.stream.IntStream.range(0, models.size())
+                    .mapToObj(i -> evaluate(models.get(i), origin(sources.get(i).start()), recorder, data, attacks, spec)).toList());
             RunRecorder.Results results = new RunRecorder.Results(spec.name(), spec.seed(), ExperimentLoader.sha256(config),
                     experimentFile.toAbsolutePath().toString(), data.provenance(), data.shape(), data.train().count(),
-                    data.test().count(), spec.model().architecture(), runs);
+                    data.test().count(), models.get(0).model().architecture(), runs);
             MetricsDocument metrics = phases.time("report", () -> {
                 MetricsDocument doc = recorder.write(results);
                 int drawn = Figures.renderOwn(folder.dir(), spec.outputs().figureOptions()).written().size();
@@ -121,10 +121,38 @@ public final class ExperimentRunner {
     }
 
     /**
+     * The experiment's models, their files found and read (a TorchScript file's or an earlier
+     * run's weights, by SHA-256) before any data is loaded; a missing one is reported at its line.
+     */
+    public static List<ModelSource> modelSources(ExperimentSpec spec, Options options, Path experimentFile) {
+        try {
+            return ModelSources.of(spec, options.baseDir());
+        } catch (SpecException e) {
+            throw ExperimentLoader.located(experimentFile, "model." + e.field(), e.getMessage());
+        }
+    }
+
+    /** The manifest's record of the file a model started from, or null for an architecture trained from scratch. */
+    private static Manifest.Origin origin(ModelSource.Start start) {
+        if (start instanceof ModelSource.TorchScriptFile t) {
+            return new Manifest.Origin("torchscript", t.file().toAbsolutePath().toString(), t.sha256());
+        }
+        if (start instanceof ModelSource.SavedWeights w) {
+            return new Manifest.Origin("run", w.dir().toAbsolutePath().toString(), w.sha256());
+        }
+        return null;
+    }
+
+    /**
      * What only the data can tell: target classes, L2 budgets, a hold-out that leaves training
-     * images, and whether each model can take the images.
+     * images, preprocessing for each channel, and whether each model can take the images.
      */
     private static void checkAgainstData(ExperimentSpec spec, List<ModelSource> sources, Dataset data, Path file) {
+        ModelSpec.PreprocessingSpec p = spec.model().preprocessing();
+        if (p != null && p.mean().size() != data.shape().channels()) {
+            throw ExperimentLoader.located(file, "model.preprocessing.mean", "gives " + p.mean().size() + " values, but the images have "
+                    + data.shape().channels() + (data.shape().channels() == 1 ? " channel" : " channels") + "; give one mean and std per channel");
+        }
         if (spec.defence() != null && spec.defence().holdout() >= data.train().count()) {
             throw ExperimentLoader.located(file, "defence.holdout", spec.defence().holdout() + " would leave no training images"
                     + " (the training set has " + data.train().count() + ")");
@@ -139,17 +167,21 @@ public final class ExperimentRunner {
                 throw ExperimentLoader.located(file, field, e.getMessage());
             }
         }
+        ModelSpec m = spec.model();
+        String field = m.file() != null ? "model.file" : m.run() != null ? "model.run" : "model.architecture";
+        // a loaded model's messages start with a verb: the file or run names their subject
+        String subject = m.file() != null ? m.file() + " " : m.run() != null ? "the model of " + m.run() + " " : "";
         for (ModelSource source : sources) {
             try {
                 ModelProvider.checkFits(source, data);
             } catch (UserError e) {
-                throw ExperimentLoader.located(file, "model.architecture", e.getMessage());
+                throw ExperimentLoader.located(file, field, subject + e.getMessage());
             }
         }
     }
 
     /** Saves the model's weights into the run folder and sweeps every attack over the test set. */
-    private ModelRun evaluate(ModelProvider.Provided m, RunRecorder recorder, Dataset data, List<PlannedAttack> attacks,
+    private ModelRun evaluate(ModelProvider.Provided m, Manifest.Origin origin, RunRecorder recorder, Dataset data, List<PlannedAttack> attacks,
                               ExperimentSpec spec) {
         String weights = recorder.saveWeights(m.label(), m.model());
         log.info("evaluating " + m.label());
@@ -157,6 +189,6 @@ public final class ExperimentRunner {
                 .evaluate(m.model(), data.test(), attacks, spec.outputs().gridSamples());
         Metrics metrics = MetricsCalculator.compute(evaluation);
         Summary.lines(m.label(), metrics).forEach(log::info);
-        return new ModelRun(m.label(), m.cacheKey(), weights, m.training(), m.trainSamples(), m.holdoutSamples(), evaluation, metrics);
+        return new ModelRun(m.label(), m.cacheKey(), weights, m.model().architecture(), m.model().preprocessing(), origin, m.training(), m.trainSamples(), m.holdoutSamples(), evaluation, metrics);
     }
 }

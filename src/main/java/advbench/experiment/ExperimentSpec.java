@@ -56,6 +56,15 @@ public record ExperimentSpec(String name, Integer seed, DatasetSpec dataset, Mod
                 throw new SpecException("epsilons", "missing required field (attacks[" + i + "] has no epsilons of its own)");
             }
         }
+        if (model.loaded() && model.epochs() == 0 && defence == null) {
+            String nothing = "nothing is trained: the loaded model is evaluated as it is (give model.epochs to fine-tune it, or a defence)";
+            if (model.trainableLayers() != null) {
+                throw new SpecException("model.trainable_layers", nothing);
+            }
+            if (model.augmentation() != null) {
+                throw new SpecException("model.augmentation", nothing);
+            }
+        }
         epsilons = ParamChecks.epsilons(epsilons, Norm.LINF, "epsilons");
         evaluation = evaluation == null ? EvaluationSpec.DEFAULT : evaluation;
         outputs = outputs == null ? OutputSpec.DEFAULT : outputs;

@@ -13,30 +13,53 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.TrainingConfig;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A trained (or trainable) image classifier: a DJL model plus the two things attacks need from
  * it, logits in inference mode and the gradient of a loss with respect to the input. It knows the
- * {@link DataShape} it takes, and that its outputs are the data's classes.
+ * {@link DataShape} it takes, and that its outputs are the data's classes. Its network is one of
+ * the {@link Architectures} built here, or a TorchScript module exported from PyTorch; either may
+ * have {@link Preprocessing} in front, so that everything outside sees [0, 1] pixels.
  */
 public final class Classifier implements AutoCloseable {
     public static final String WEIGHTS_NAME = "model";
+    /** What a TorchScript-based classifier is saved as: a file PyTorch's torch.jit.load reads back. */
+    public static final String TORCHSCRIPT_FILE = "model.pt";
+    /** The architecture name of a classifier whose network came from a TorchScript file. */
+    public static final String TORCHSCRIPT = "torchscript";
 
     private final String architecture;
     private final DataShape shape;
     private final Model model;
+    /** The TorchScript module, for networks loaded from a file; null for architectures built here. */
+    private final TorchScriptBlock script;
+    private final Preprocessing preprocessing;
     /** Replaced whenever weights are loaded: it holds on to the parameter arrays it first saw. */
     private ParameterStore parameters;
+    /**
+     * The bytes a TorchScript network was read from, while its weights are still those: {@link
+     * #save} writes them as they are. Writing the module again would give the same weights in a
+     * different file (libtorch puts a per-load serialization id and debug data in it), so a run
+     * that reuses a cached model would record another SHA-256 than the run that trained it.
+     */
+    private byte[] unchangedScript;
 
-    private Classifier(String architecture, DataShape shape, Model model) {
+    private Classifier(String architecture, DataShape shape, Model model, TorchScriptBlock script, Preprocessing preprocessing) {
         this.architecture = architecture;
         this.shape = shape;
         this.model = model;
+        this.script = script;
+        this.preprocessing = preprocessing;
         this.parameters = new ParameterStore(model.getNDManager(), false);
     }
 
@@ -47,10 +70,16 @@ public final class Classifier implements AutoCloseable {
      * in the middle of training.
      */
     public static Classifier create(String architecture, DataShape shape) {
-        Block block = Architectures.build(architecture, shape.classes());
+        return create(architecture, shape, null);
+    }
+
+    /** As {@link #create(String, DataShape)}, with {@code preprocessing} (or null) in front of the network. */
+    public static Classifier create(String architecture, DataShape shape, Preprocessing preprocessing) {
+        Block network = Architectures.build(architecture, shape.classes());
+        Block block = preprocessing == null ? network : new Normalized(network, preprocessing);
         Model model = Model.newInstance(architecture, "PyTorch");
         model.setBlock(block);
-        Classifier classifier = new Classifier(architecture, shape, model);
+        Classifier classifier = new Classifier(architecture, shape, model, null, preprocessing);
         try {
             block.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, shape.channels(), shape.height(), shape.width()));
             classifier.checkOutputs();
@@ -60,6 +89,43 @@ public final class Classifier implements AutoCloseable {
                     + " images (channels x height x width): " + firstLine(e.getMessage()));
         }
         return classifier;
+    }
+
+    /**
+     * A network exported from PyTorch as TorchScript ({@code torch.jit.script} or
+     * {@code torch.jit.trace}), with {@code preprocessing} (or null) in front, its parameters
+     * frozen. Probe forwards check it against the data before anything is run ({@link
+     * OutputCheck}): a file that is not TorchScript, a network that cannot take the images, or
+     * outputs that are not one logit per class are {@link UserError}s; outputs that look like
+     * probabilities are a warning, given to {@code warn}.
+     */
+    public static Classifier torchScript(Path file, DataShape shape, Preprocessing preprocessing, java.util.function.Consumer<String> warn) {
+        Model model = Model.newInstance(TORCHSCRIPT, "PyTorch");
+        try {
+            TorchScriptBlock script = TorchScriptBlock.load(model.getNDManager(), file);
+            model.setBlock(preprocessing == null ? script : new Normalized(script, preprocessing));
+            Classifier classifier = new Classifier(TORCHSCRIPT, shape, model, script, preprocessing);
+            classifier.setTrainable(false);
+            classifier.unchangedScript = Files.readAllBytes(file);
+            OutputCheck.check(classifier).forEach(warn);
+            return classifier;
+        } catch (IOException e) {
+            model.close();
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    /** The normalisation in front of the network, or null. */
+    public Preprocessing preprocessing() {
+        return preprocessing;
+    }
+
+    /** Whether the network came from a TorchScript file (and is saved as one). */
+    public boolean isTorchScript() {
+        return script != null;
     }
 
     /**
@@ -144,10 +210,8 @@ public final class Classifier implements AutoCloseable {
      * training step. Results belong to the manager of {@code x}.
      */
     public Gradient gradientOf(NDArray x, java.util.function.Function<NDArray, NDArray> loss) {
-        boolean wasTrainable = parametersTrainable();
-        if (wasTrainable) {
-            setTrainable(false);
-        }
+        List<Parameter> trainable = trainableParameters();
+        trainable.forEach(p -> p.freeze(true));
         try {
             NDArray input = x.duplicate();
             input.setRequiresGradient(true);
@@ -161,10 +225,19 @@ public final class Classifier implements AutoCloseable {
             input.close();
             return new Gradient(grad, detached);
         } finally {
-            if (wasTrainable) {
-                setTrainable(true);
+            // exactly those again: during fine-tuning of the last layer only, the others stay frozen
+            trainable.forEach(p -> p.freeze(false));
+        }
+    }
+
+    private List<Parameter> trainableParameters() {
+        List<Parameter> trainable = new ArrayList<>();
+        for (Pair<String, Parameter> p : model.getBlock().getParameters()) {
+            if (p.getValue().requiresGradient()) {
+                trainable.add(p.getValue());
             }
         }
+        return trainable;
     }
 
     /** Index of the largest logit of each row. */
@@ -176,20 +249,80 @@ public final class Classifier implements AutoCloseable {
 
     /** Whether parameters record gradients (true while training, false for a finished model). */
     public boolean parametersTrainable() {
-        for (Pair<String, Parameter> p : model.getBlock().getParameters()) {
-            if (p.getValue().requiresGradient()) {
-                return true;
-            }
-        }
-        return false;
+        return !trainableParameters().isEmpty();
     }
 
     public void setTrainable(boolean trainable) {
         model.getBlock().freezeParameters(!trainable);
     }
 
+    /**
+     * Makes only the last layer trainable (for fine-tuning a feature extractor): the parameters
+     * that share the layer of the last parameter, "fc" of "fc.weight" and "fc.bias" (TorchScript
+     * names) or "04Linear" of "04Linear_weight" (DJL's). Returns their names.
+     */
+    public List<String> setOnlyLastLayerTrainable() {
+        List<Pair<String, Parameter>> all = model.getBlock().getParameters().stream().toList();
+        String last = layerOf(all.get(all.size() - 1).getKey());
+        java.util.Set<Parameter> trained = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        List<String> names = new ArrayList<>();
+        for (Pair<String, Parameter> p : all) {
+            if (layerOf(p.getKey()).equals(last)) {
+                trained.add(p.getValue());
+                names.add(p.getKey());
+            }
+        }
+        model.getBlock().freezeParameters(true);
+        model.getBlock().freezeParameters(false, trained::contains);
+        return names;
+    }
+
+    /** "fc" of "fc.weight", "01network_04Linear" of "01network_04Linear_weight". */
+    static String layerOf(String parameter) {
+        int dot = parameter.lastIndexOf('.');
+        int cut = dot >= 0 ? dot : parameter.lastIndexOf('_');
+        return cut >= 0 ? parameter.substring(0, cut) : "";
+    }
+
+    /** The number of values in all parameters, and in the trainable ones. */
+    public long[] parameterCounts() {
+        long all = 0;
+        long trainable = 0;
+        for (Pair<String, Parameter> p : model.getBlock().getParameters()) {
+            long n = p.getValue().getArray().size();
+            all += n;
+            trainable += p.getValue().requiresGradient() ? n : 0;
+        }
+        return new long[] {all, trainable};
+    }
+
+    /**
+     * A DJL trainer for this classifier. A TorchScript network's parameters are registered with
+     * the trainer up front: its forward does not go through DJL's parameter store, so the trainer
+     * would otherwise never update them. Call the setTrainable methods after this.
+     */
+    public Trainer newTrainer(TrainingConfig config) {
+        Trainer trainer = model.newTrainer(config);
+        unchangedScript = null; // training changes the weights
+        if (script != null) {
+            trainer.initialize(new Shape(1, shape.channels(), shape.height(), shape.width()));
+        }
+        return trainer;
+    }
+
     /** Reads weights written by {@link #save} into this (same architecture) model. */
     public void load(Path dir) {
+        if (script != null) {
+            try {
+                byte[] bytes = Files.readAllBytes(dir.resolve(TORCHSCRIPT_FILE));
+                script.replace(bytes);
+                unchangedScript = bytes;
+            } catch (IOException | RuntimeException e) {
+                throw new UncheckedIOException(new IOException("cannot load weights from " + dir, e));
+            }
+            parameters = new ParameterStore(model.getNDManager(), false);
+            return;
+        }
         try {
             model.load(dir, WEIGHTS_NAME);
         } catch (IOException | ai.djl.MalformedModelException e) {
@@ -201,6 +334,10 @@ public final class Classifier implements AutoCloseable {
     /** The current weights, in memory (a checkpoint to go back to). */
     public byte[] snapshot() {
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        if (script != null) {
+            script.write(bytes); // batch-norm statistics included, which DJL's parameters lack
+            return bytes.toByteArray();
+        }
         try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
             model.getBlock().saveParameters(out);
         } catch (IOException e) {
@@ -216,6 +353,12 @@ public final class Classifier implements AutoCloseable {
      * (DjlBehaviourTest pins this down).
      */
     public void restore(byte[] snapshot) {
+        if (script != null) {
+            script.replace(snapshot);
+            unchangedScript = null;
+            parameters = new ParameterStore(model.getNDManager(), false);
+            return;
+        }
         try (java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(snapshot))) {
             model.getBlock().loadParameters(model.getNDManager(), in);
         } catch (IOException | ai.djl.MalformedModelException e) {
@@ -226,11 +369,23 @@ public final class Classifier implements AutoCloseable {
 
     /** The file {@link #save} writes. */
     public String weightsFileName() {
-        return WEIGHTS_NAME + "-0000.params";
+        return script != null ? TORCHSCRIPT_FILE : WEIGHTS_NAME + "-0000.params";
     }
 
-    /** Writes {@code model-0000.params} into {@code dir}. */
+    /** Writes {@code model-0000.params}, or for a TorchScript network {@code model.pt}, into {@code dir}. */
     public void save(Path dir) {
+        if (script != null) {
+            try (java.io.OutputStream out = Files.newOutputStream(dir.resolve(TORCHSCRIPT_FILE))) {
+                if (unchangedScript != null) {
+                    out.write(unchangedScript);
+                } else {
+                    script.write(out);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return;
+        }
         try {
             model.save(dir, WEIGHTS_NAME);
         } catch (IOException e) {

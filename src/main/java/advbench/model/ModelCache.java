@@ -79,6 +79,9 @@ public final class ModelCache {
         Path entry = dir(key);
         Path record = entry.resolve("training.json");
         Path weights = entry.resolve(Classifier.WEIGHTS_NAME + "-0000.params");
+        if (!Files.isRegularFile(weights)) {
+            weights = entry.resolve(Classifier.TORCHSCRIPT_FILE); // a fine-tuned TorchScript network
+        }
         if (!Files.isRegularFile(record) || !Files.isRegularFile(weights)) {
             return new Lookup<>(null, null);
         }
@@ -99,7 +102,7 @@ public final class ModelCache {
             Files.createDirectories(root);
             tmp = Files.createTempDirectory(root, key + ".");
             model.save(tmp);
-            Files.writeString(tmp.resolve(CHECKSUM), sha256(tmp.resolve(Classifier.WEIGHTS_NAME + "-0000.params")) + "\n");
+            Files.writeString(tmp.resolve(CHECKSUM), sha256(tmp.resolve(model.weightsFileName())) + "\n");
             Json.MAPPER.writeValue(tmp.resolve("training.json").toFile(), trainingRecord);
             Json.MAPPER.writeValue(tmp.resolve("key.json").toFile(), Map.of("inputs", inputs, "training_code_version", TRAINING_CODE_VERSION));
             Path target = dir(key);

@@ -2,6 +2,8 @@ package advbench.report;
 
 import advbench.data.DataProvenance;
 import advbench.model.Engines;
+import advbench.model.Preprocessing;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -17,12 +19,26 @@ public record Manifest(String experiment, String runId, String status, int seed,
                        String finished, Map<String, Double> phaseSeconds) {
 
     /**
-     * Where a model's weights came from and where they are.
+     * Where a model's weights came from and where they are, with what it takes to rebuild the
+     * model from them (an experiment's {@code model: {run: ...}}).
      *
-     * @param cacheKey the model cache's key: a SHA-256 of everything that determines the weights
+     * @param cacheKey the model cache's key: a SHA-256 of everything that determines the weights,
+     *     or null for a model evaluated as it was loaded
      * @param weightsFile the weights in the run folder, relative to it
+     * @param architecture the architecture built here, or "torchscript" for a network loaded from TorchScript
+     * @param preprocessing the normalisation inside the model, or null
+     * @param origin where the weights started when not from scratch: a TorchScript file or an earlier run's weights
      */
-    public record ModelProvenance(String label, String cacheKey, String weightsFile, String weightsSha256) {}
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ModelProvenance(String label, String cacheKey, String weightsFile, String weightsSha256, String architecture,
+                                  Preprocessing preprocessing, Origin origin) {}
+
+    /**
+     * A file a model started from, by path and content.
+     *
+     * @param kind "torchscript" (a file exported from PyTorch) or "run" (weights an earlier run saved)
+     */
+    public record Origin(String kind, String path, String sha256) {}
 
     /** The software, machine and checkout the run found. */
     public record Environment(Versions versions, Machine machine, Git git) {

@@ -2,6 +2,7 @@ package advbench.report;
 
 import advbench.eval.Evaluation;
 import advbench.eval.Metrics;
+import advbench.model.Preprocessing;
 import advbench.train.TrainingRecord;
 
 /**
@@ -10,8 +11,12 @@ import advbench.train.TrainingRecord;
  *
  * @param label "baseline", or the defence method for an adversarially trained model
  * @param weightsFile its weights in the run folder, relative to it
+ * @param architecture the architecture built here, or "torchscript"
+ * @param preprocessing the normalisation inside the model, or null
+ * @param origin the file its weights started from, or null when trained from scratch
  */
-public record ModelRun(String label, String cacheKey, String weightsFile, TrainingRecord training, int trainSamples,
-                       int holdoutSamples, Evaluation evaluation, Metrics metrics) {
+public record ModelRun(String label, String cacheKey, String weightsFile, String architecture, Preprocessing preprocessing,
+                       Manifest.Origin origin, TrainingRecord training, int trainSamples, int holdoutSamples, Evaluation evaluation,
+                       Metrics metrics) {
     public static final String BASELINE = "baseline";
 }

@@ -91,7 +91,8 @@ public final class RunRecorder {
                               Map<String, Double> phaseSeconds) {
         List<Manifest.ModelProvenance> models = new ArrayList<>();
         for (ModelRun m : run.models()) {
-            models.add(new Manifest.ModelProvenance(m.label(), m.cacheKey(), m.weightsFile(), sha256(folder.dir().resolve(m.weightsFile()))));
+            models.add(new Manifest.ModelProvenance(m.label(), m.cacheKey(), m.weightsFile(), sha256(folder.dir().resolve(m.weightsFile())),
+                    m.architecture(), m.preprocessing(), m.origin()));
         }
         Manifest manifest = new Manifest(run.experiment(), folder.runId(), "complete", run.seed(), run.configSha256(),
                 run.experimentFile(), run.data(), List.copyOf(models), environment, started, finished, phaseSeconds);

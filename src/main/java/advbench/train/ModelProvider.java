@@ -1,6 +1,7 @@
 package advbench.train;
 
 import advbench.RunLog;
+import advbench.data.DataShape;
 import advbench.data.Dataset;
 import advbench.data.LabeledImages;
 import advbench.model.Classifier;
@@ -9,19 +10,19 @@ import advbench.model.ModelCache;
 import com.fasterxml.jackson.core.type.TypeReference;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
- * The model stage: turns a {@link ModelSource} into a classifier ready for evaluation. A trained
- * source is looked up in the model cache under a key of everything that determines its weights
- * (the data files' MD5s and the source's inputs); found, its weights are loaded, else it is
- * trained and stored.
+ * The model stage: turns a {@link ModelSource} into a ready classifier. A source without training
+ * is opened as it is; a trained one comes from the model cache when everything that determines
+ * its weights is unchanged, and is otherwise trained from its start and stored there.
  */
 public final class ModelProvider {
     private final ModelCache cache;
     private final boolean retrain;
     private final RunLog log;
 
-    /** @param retrain train even when the cache holds the weights */
+    /** @param retrain train even when the cache holds the weights (and overwrite them) */
     public ModelProvider(ModelCache cache, boolean retrain, RunLog log) {
         this.cache = cache;
         this.retrain = retrain;
@@ -29,9 +30,10 @@ public final class ModelProvider {
     }
 
     /**
-     * A model and where it came from.
+     * A classifier ready for evaluation, with how it came about.
      *
-     * @param trainSamples images it was trained on; {@code holdoutSamples} held out of them
+     * @param cacheKey the model cache key of trained weights, or null for a model evaluated as loaded
+     * @param trainSamples images it was trained on here (0 if it was not)
      */
     public record Provided(String label, Classifier model, String cacheKey, TrainingRecord training, int trainSamples,
                            int holdoutSamples) implements AutoCloseable {
@@ -46,20 +48,46 @@ public final class ModelProvider {
      * anything, so that a mismatch stops the run before it writes a file.
      */
     public static void checkFits(ModelSource source, Dataset data) {
-        if (source instanceof ModelSource.Trained t) {
-            Classifier.create(t.architecture(), data.shape()).close();
+        open(source, data.shape(), warning -> { }).close();
+    }
+
+    /**
+     * The source's starting model: freshly initialised (call {@link Engines#seed} first for
+     * reproducible weights), or loaded. Warnings about a loaded model go to {@code warn}.
+     */
+    public static Classifier open(ModelSource source, DataShape shape, Consumer<String> warn) {
+        ModelSource.Start start = source.start();
+        if (start instanceof ModelSource.Fresh f) {
+            return Classifier.create(f.architecture(), shape, source.preprocessing());
         }
+        if (start instanceof ModelSource.TorchScriptFile t) {
+            return Classifier.torchScript(t.file(), shape, source.preprocessing(), warn);
+        }
+        if (start instanceof ModelSource.SavedWeights w) {
+            Classifier c = Classifier.create(w.architecture(), shape, source.preprocessing());
+            try {
+                c.load(w.dir());
+                c.setTrainable(false);
+                return c;
+            } catch (RuntimeException e) {
+                c.close();
+                throw e;
+            }
+        }
+        throw new IllegalArgumentException("no provider for " + start);
     }
 
     public Provided provide(ModelSource source, Dataset data) {
-        if (source instanceof ModelSource.Trained t) {
-            return trained(t, data);
+        if (source.training() == null) {
+            Classifier model = open(source, data.shape(), log::info);
+            log.info(source.label() + ": " + source.description());
+            return new Provided(source.label(), model, null, TrainingRecord.NONE, 0, 0);
         }
-        throw new IllegalArgumentException("no provider for " + source);
+        return trained(source, data);
     }
 
     /** The source's inputs with the data's: by file name and MD5, so the same files found elsewhere give the same key. */
-    static Map<String, Object> cacheInputs(ModelSource.Trained source, Dataset data) {
+    static Map<String, Object> cacheInputs(ModelSource source, Dataset data) {
         Map<String, Object> inputs = new TreeMap<>(source.cacheInputs());
         inputs.put("dataset", data.name());
         inputs.put("data_md5", data.provenance().md5ByFileName());
@@ -67,21 +95,22 @@ public final class ModelProvider {
     }
 
     /** The model cache key of a trained source on this data. */
-    public static String cacheKey(ModelSource.Trained source, Dataset data) {
+    public static String cacheKey(ModelSource source, Dataset data) {
         return ModelCache.key(cacheInputs(source, data));
     }
 
-    private Provided trained(ModelSource.Trained source, Dataset data) {
+    private Provided trained(ModelSource source, Dataset data) {
+        ModelSource.Training training = source.training();
         Map<String, Object> inputs = cacheInputs(source, data);
         String key = ModelCache.key(inputs);
-        LabeledImages[] split = source.holdout() > 0 ? Dataset.holdOut(data.train(), source.holdout(), source.seed())
+        LabeledImages[] split = training.holdout() > 0 ? Dataset.holdOut(data.train(), training.holdout(), training.seed())
                 : new LabeledImages[] {data.train(), null};
         int held = split[1] == null ? 0 : split[1].count();
         if (!retrain) {
             ModelCache.Lookup<TrainingRecord> found = cache.lookup(key, new TypeReference<TrainingRecord>() { });
             String damage = found.damage();
             if (found.found()) {
-                Classifier model = Classifier.create(source.architecture(), data.shape());
+                Classifier model = open(source, data.shape(), warning -> { });
                 try {
                     model.load(cache.dir(key));
                     model.setTrainable(false);
@@ -97,14 +126,14 @@ public final class ModelProvider {
             }
         }
         // seeded right before it is built: the initial weights are the same whatever came before
-        Engines.seed(source.seed());
-        Classifier model = Classifier.create(source.architecture(), data.shape());
+        Engines.seed(training.seed());
+        Classifier model = open(source, data.shape(), log::info);
         log.info(source.description() + (split[1] == null ? "" : " on " + split[0].count() + " images, " + split[1].count() + " held out"));
         LabeledImages holdout = split[1];
         OverfitMonitor monitor = holdout == null || holdout.count() == 0 ? null
-                : new OverfitMonitor(holdout, source.holdoutEpsilon(), source.seed(), log);
-        ModelTrainer trainer = new ModelTrainer(source.plan(), source.objective(), monitor, log);
-        TrainingRecord record = TrainingRecord.of(trainer.train(model, split[0], data.test(), source.seed()));
+                : new OverfitMonitor(holdout, training.holdoutEpsilon(), training.seed(), log);
+        ModelTrainer trainer = new ModelTrainer(training.plan(), training.objective(), monitor, log);
+        TrainingRecord record = TrainingRecord.of(trainer.train(model, split[0], data.test(), training.seed()));
         cache.store(key, inputs, model, record);
         return new Provided(source.label(), model, key, record, data.train().count() - held, held);
     }

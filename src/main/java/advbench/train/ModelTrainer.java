@@ -49,15 +49,23 @@ public final class ModelTrainer {
     public record Result(List<EpochStats> history, int bestEpoch, List<String> overfitting) {}
 
     public Result train(Classifier classifier, LabeledImages train, LabeledImages test, long seed) {
-        classifier.setTrainable(true);
         List<EpochStats> history = new ArrayList<>();
         Random shuffle = new Random(seed);
         int updatesPerEpoch = (train.count() + plan.batchSize() - 1) / plan.batchSize();
         DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
                 .optOptimizer(optimizer(LearningRate.of(plan.schedule(), (float) plan.learningRate(), plan.epochs() * updatesPerEpoch)));
-        try (Trainer trainer = classifier.djlModel().newTrainer(config)) {
+        try (Trainer trainer = classifier.newTrainer(config)) {
+            makeTrainable(classifier);
+            if (plan.lastLayerOnly()) {
+                long[] counts = classifier.parameterCounts();
+                log.info(String.format("training only the last layer: %s (%,d of %,d parameter values)",
+                        String.join(", ", classifier.setOnlyLastLayerTrainable()), counts[1], counts[0]));
+            }
+            if (!plan.augmentation().isNone()) {
+                log.info("augmenting the training images: " + describe(plan.augmentation()));
+            }
             for (int epoch = 1; epoch <= plan.epochs(); epoch++) {
-                history.add(runEpoch(epoch, trainer, classifier, train, test, shuffle));
+                history.add(runEpoch(epoch, trainer, classifier, train, test, shuffle, seed));
             }
         }
         int bestEpoch = monitor == null ? plan.epochs() : monitor.restoreBest(classifier, plan.epochs());
@@ -65,8 +73,34 @@ public final class ModelTrainer {
         return new Result(List.copyOf(history), bestEpoch, monitor == null ? List.of() : monitor.events());
     }
 
+    /** All parameters, or only the last layer's. */
+    private void makeTrainable(Classifier classifier) {
+        if (plan.lastLayerOnly()) {
+            classifier.setOnlyLastLayerTrainable();
+        } else {
+            classifier.setTrainable(true);
+        }
+    }
+
+    static String describe(Augmentation a) {
+        List<String> parts = new ArrayList<>();
+        if (a.shift() > 0) {
+            parts.add("shifts of up to " + a.shift() + " pixels");
+        }
+        if (a.rotate() > 0) {
+            parts.add("rotations of up to " + a.rotate() + " degrees");
+        }
+        if (a.zoom() > 0) {
+            parts.add("zoom by up to " + a.zoom());
+        }
+        if (a.flip()) {
+            parts.add("horizontal flips");
+        }
+        return String.join(", ", parts);
+    }
+
     private EpochStats runEpoch(int epoch, Trainer trainer, Classifier classifier, LabeledImages train,
-                                LabeledImages test, Random shuffle) {
+                                LabeledImages test, Random shuffle, long seed) {
         long start = System.nanoTime();
         int[] order = permutation(train.count(), shuffle);
         double lossSum = 0;
@@ -75,6 +109,9 @@ public final class ModelTrainer {
             for (int from = 0; from < order.length; from += plan.batchSize()) {
                 int[] ids = Arrays.copyOfRange(order, from, Math.min(order.length, from + plan.batchSize()));
                 LabeledImages batch = train.select(ids);
+                if (!plan.augmentation().isNone()) {
+                    batch = plan.augmentation().apply(batch, ids, seed, epoch);
+                }
                 try (NDManager scope = classifier.manager().newSubManager()) {
                     Batch b = new Batch(ImageBatch.of(scope, batch), batch.labels(), ids);
                     NDArray input = objective.prepare(classifier, b, epoch);
@@ -96,7 +133,7 @@ public final class ModelTrainer {
         classifier.setTrainable(false);
         double testAccuracy = fractionCorrect(classifier.predictAll(test, 1000), test.labels());
         Double robust = monitor == null ? null : monitor.afterEpoch(classifier, epoch);
-        classifier.setTrainable(true);
+        makeTrainable(classifier);
         EpochStats stats = new EpochStats(epoch, lossSum / train.count(), (double) correct / train.count(),
                 testAccuracy, robust, (System.nanoTime() - start) / 1e9);
         log.info(String.format("epoch %d/%d: loss %.4f, train accuracy %.2f%%, test accuracy %.2f%%%s (%.1f s)",

@@ -10,6 +10,9 @@ import java.util.List;
  */
 public record TrainingRecord(List<Epoch> history, int keptEpoch, List<String> overfitting) {
 
+    /** A model evaluated as it was loaded: no epochs here. */
+    public static final TrainingRecord NONE = new TrainingRecord(List.of(), 0, List.of());
+
     /** @param holdoutRobustAccuracy PGD-10 accuracy on held-out training images (adversarial training) */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Epoch(int epoch, double loss, double trainAccuracy, double testAccuracy, Double holdoutRobustAccuracy) {

@@ -155,6 +155,57 @@ class HostileInputTest {
                         "FILE:5: attacks[0].target: class 12 is not a class of the data, which has 10 (0-9)"),
                 yaml("L2 budget beyond any image pair", "[{type: fgsm}]", "[{type: pgd, norm: l2, epsilons: [0.0, 40.0]}]",
                         "FILE:5: attacks[0].epsilons[1]: 40.0 is more than 28"),
+                // a user's own model: files that are not models, models that do not fit the data, runs that are not runs
+                own("model file missing", null, "{file: nothing.pt}", "FILE:4: model.file: DIR/nothing.pt does not exist"),
+                own("model file is a folder", null, "{file: .}", "is a folder, not a TorchScript file"),
+                own("a state_dict checkpoint", "checkpoint.pt", "{file: m.pt}", "FILE:4: model.file: m.pt is a PyTorch checkpoint (torch.save), not a TorchScript model"),
+                own("random bytes as a model", "noise", "{file: m.pt}", "FILE:4: model.file: m.pt is not a TorchScript model"),
+                own("an empty model file", "empty", "{file: m.pt}", "FILE:4: model.file: m.pt is not a TorchScript model"),
+                own("a colour model on grey data", "colour-bn-dropout.pt", "{file: m.pt}", "FILE:4: model.file: m.pt cannot take 1x28x28 images (channels x height x width): Given groups=1"),
+                ownIdx("a model returning a tuple", "tuple-output.pt", 1, 8, 3, "model.file: m.pt returns 2 tensors"),
+                ownIdx("a model traced with dropout on", "traced-dropout.pt", 1, 8, 3, "model.file: m.pt gives different outputs for the same images twice"),
+                ownIdx("a model traced with batch norm in training mode", "traced-batchnorm.pt", 1, 8, 3, "model.file: m.pt"),
+                ownIdx("a model with 10 outputs on 4 classes", "colour-bn-dropout.pt", 3, 32, 4, "model.file: m.pt gives 10 outputs per image, but the data has 4 classes"),
+                own("three means for grey images", null, "{architecture: mlp, preprocessing: {mean: [0.5, 0.5, 0.5], std: [0.2, 0.2, 0.2]}}",
+                        "FILE:4: model.preprocessing.mean: gives 3 values, but the images have 1 channel"),
+                own("means and stds of different counts", null, "{architecture: mlp, preprocessing: {mean: [0.5], std: [0.2, 0.2]}}",
+                        "model.preprocessing.std: give one mean and one std per channel"),
+                own("a zero std", null, "{architecture: mlp, preprocessing: {mean: [0.5], std: [0.0]}}",
+                        "model.preprocessing.std[0]: must be a positive finite number"),
+                own("file and architecture", null, "{architecture: mlp, file: m.pt}", "give one of architecture"),
+                own("last layer of a model trained here", null, "{architecture: mlp, trainable_layers: last}",
+                        "model.trainable_layers: only a loaded model"),
+                own("last layer but no training", "colour-bn-dropout.pt", "{file: m.pt, trainable_layers: last}",
+                        "FILE:4: model.trainable_layers:"),
+                own("augmentation of a model that does not train", "colour-bn-dropout.pt", "{file: m.pt, augmentation: {shift: 2}}",
+                        "FILE:4: model.augmentation:"),
+                own("a negative shift", null, "{architecture: mlp, augmentation: {shift: -1}}", "model.augmentation.shift: must be"),
+                own("a run folder that does not exist", null, "{run: nowhere}", "FILE:4: model.run: DIR/nowhere is not a run folder"),
+                own("a run folder without manifest", null, "{run: .}", "FILE:4: model.run: DIR is not a finished run"),
+                own("defended without a run", null, "{architecture: mlp, defended: true}", "model.defended: only a model from an earlier run"),
+                new Case("the defended model of a run without defence", dir -> {
+                    finishedRun(dir);
+                    return run(dir, BASE.replace("{architecture: mlp, epochs: 1, batch_size: 32}", "{run: run, defended: true}"));
+                }, "FILE:4: model.run: DIR/run has no defended model"),
+                new Case("a run whose weights changed", dir -> {
+                    Path run = finishedRun(dir);
+                    Files.write(run.resolve("model-0000.params"), new byte[] {1}, java.nio.file.StandardOpenOption.APPEND);
+                    return run(dir, BASE.replace("{architecture: mlp, epochs: 1, batch_size: 32}", "{run: run}"));
+                }, "its SHA-256 is not the one the run's manifest recorded"),
+                // image folders that are not data sets
+                yaml("image folder missing", "{name: mnist, train_subset: 300, test_subset: 50}", "{images: pictures}",
+                        "FILE:3: dataset.images: DIR/pictures is not a folder"),
+                new Case("image folder with two sizes", dir -> {
+                    advbench.data.SyntheticImages.folder(dir.resolve("pictures"), List.of("a", "b"), 12, false, 4, 1);
+                    javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(10, 10, java.awt.image.BufferedImage.TYPE_BYTE_GRAY), "png",
+                            dir.resolve("pictures/test/b/odd.png").toFile());
+                    return run(dir, BASE.replace("{name: mnist, train_subset: 300, test_subset: 50}", "{images: pictures}"));
+                }, "odd.png"),
+                new Case("an image folder file that is no image", dir -> {
+                    advbench.data.SyntheticImages.folder(dir.resolve("pictures"), List.of("a", "b"), 12, false, 4, 1);
+                    Files.writeString(dir.resolve("pictures/train/a/000.png"), "not a picture");
+                    return run(dir, BASE.replace("{name: mnist, train_subset: 300, test_subset: 50}", "{images: pictures}"));
+                }, "000.png"),
                 // IDX files a model cannot take, damaged ones, hostile ones
                 files("images of 1x1 pixel", dir -> SyntheticIdx.write(dir, 1, 1, 1, 3, 20, 10, 1),
                         "FILE:6: model.architecture: small-cnn cannot take 1x1x1 images"),
@@ -280,6 +331,35 @@ class HostileInputTest {
                             .replaceFirst("(?m)^(baseline,0,\\d+,)\\d+", "$1seven"));
                     return List.of("figures", run.toString(), "--out", dir.resolve("figs").toString());
                 }, "DIR/run/predictions.csv: line 2: 'seven' is not a class"));
+    }
+
+    /** A case on BASE with its model section replaced, {@code resource} (a test model, "noise" or "empty") copied to m.pt first. */
+    static Case own(String name, String resource, String model, String expected) {
+        return new Case(name, dir -> {
+            if ("noise".equals(resource)) {
+                byte[] noise = new byte[4096];
+                new java.util.Random(3).nextBytes(noise);
+                Files.write(dir.resolve("m.pt"), noise);
+            } else if ("empty".equals(resource)) {
+                Files.write(dir.resolve("m.pt"), new byte[0]);
+            } else if (resource != null) {
+                try (var in = HostileInputTest.class.getResourceAsStream("/torchscript/" + resource)) {
+                    Files.copy(in, dir.resolve("m.pt"));
+                }
+            }
+            return run(dir, BASE.replace("{architecture: mlp, epochs: 1, batch_size: 32}", model));
+        }, expected);
+    }
+
+    /** A case on the FILES experiment with images of the given shape, its model {@code resource} copied to m.pt. */
+    static Case ownIdx(String name, String resource, int channels, int side, int classes, String expected) {
+        return new Case(name, dir -> {
+            SyntheticIdx.write(dir.resolve("data"), channels, side, side, classes, 20, 10, 1);
+            try (var in = HostileInputTest.class.getResourceAsStream("/torchscript/" + resource)) {
+                Files.copy(in, dir.resolve("m.pt"));
+            }
+            return run(dir, FILES.replace("{architecture: small-cnn, epochs: 1, batch_size: 32}", "{file: m.pt}"));
+        }, expected);
     }
 
     /** A case on the FILES experiment, its IDX files prepared in data/. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import advbench.SpecException;
 import advbench.UserError;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -143,17 +144,17 @@ class OtherFormatsTest {
                     Files.delete(dir.resolve("train/a").resolve(f));
                 }
             }
-            UserError e = assertThrows(UserError.class, () -> images(dir), b.getKey());
+            SpecException e = assertThrows(SpecException.class, () -> images(dir), b.getKey());
             assertTrue(e.getMessage().contains(expected.get(i)), e.getMessage());
             assertTrue(!e.getMessage().contains("\n"));
             i++;
         }
         Files.createDirectories(tmp.resolve("only-train/train/a"));
-        UserError noTest = assertThrows(UserError.class, () -> images(tmp.resolve("only-train")));
+        SpecException noTest = assertThrows(SpecException.class, () -> images(tmp.resolve("only-train")));
         assertTrue(noTest.getMessage().contains("has no test/ folder"), noTest.getMessage());
         Path one = SyntheticImages.folder(tmp.resolve("one"), List.of("only"), 8, true, 2, 1);
-        assertTrue(assertThrows(UserError.class, () -> images(one)).getMessage().contains("two or more"));
-        assertTrue(assertThrows(UserError.class, () -> images(tmp.resolve("nowhere"))).getMessage().contains("is not a folder"));
+        assertTrue(assertThrows(SpecException.class, () -> images(one)).getMessage().contains("two or more"));
+        assertTrue(assertThrows(SpecException.class, () -> images(tmp.resolve("nowhere"))).getMessage().contains("is not a folder"));
     }
 
     /** A PNG whose header claims 100,000 x 100,000 pixels: refused from the header, never decoded. */

@@ -10,7 +10,6 @@ import advbench.data.DataProvenance;
 import advbench.data.Dataset;
 import advbench.model.Engines;
 import advbench.train.ModelProvider;
-import advbench.train.ModelSource;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -39,7 +38,7 @@ class ModelCacheTest {
     }
 
     static String key(String yaml, Dataset data) {
-        return ModelProvider.cacheKey((ModelSource.Trained) ModelSources.of(ExperimentLoader.parse("x.yaml", yaml)).get(0), data);
+        return ModelProvider.cacheKey(ModelSources.of(ExperimentLoader.parse("x.yaml", yaml), Path.of(".")).get(0), data);
     }
 
     @Test
@@ -113,5 +112,33 @@ class ModelCacheTest {
                 new ExperimentRunner.Options(tmp.resolve("results"), null, tmp, env, true)).runDir();
         assertEquals(Files.readString(first.resolve("metrics.json")), Files.readString(third.resolve("metrics.json")),
                 "retraining gives the weights the cache holds");
+    }
+
+    /** A fine-tuned TorchScript model is keyed by the file's content, not by where it lies. */
+    @Test
+    void aLoadedModelIsKeyedByItsContentNotItsPath() throws IOException {
+        byte[] model;
+        try (var in = ModelCacheTest.class.getResourceAsStream("/torchscript/colour-bn-dropout.pt")) {
+            model = in.readAllBytes();
+        }
+        Files.write(tmp.resolve("a.pt"), model);
+        Files.createDirectories(tmp.resolve("sub"));
+        Files.write(tmp.resolve("sub/b.pt"), model);
+        byte[] other = model.clone();
+        other[other.length / 2] ^= 1;
+        Files.write(tmp.resolve("c.pt"), other);
+        String tune = BASE.replace("{architecture: mlp, epochs: 1, batch_size: 32}", "{file: a.pt, epochs: 1, batch_size: 32}");
+        Dataset data = TestFixtures.mnistSubset();
+        java.util.function.Function<String, String> keyOf = yaml ->
+                ModelProvider.cacheKey(ModelSources.of(ExperimentLoader.parse("x.yaml", yaml), tmp).get(0), data);
+        String base = keyOf.apply(tune);
+        assertEquals(base, keyOf.apply(tune.replace("a.pt", "sub/b.pt")), "the same file elsewhere");
+        assertNotEquals(base, keyOf.apply(tune.replace("a.pt", "c.pt")), "a file with one byte changed");
+        assertNotEquals(base, keyOf.apply(tune.replace("epochs: 1,", "epochs: 1, trainable_layers: last,")), "only the last layer");
+        assertNotEquals(base, keyOf.apply(tune.replace("epochs: 1,", "epochs: 1, augmentation: {flip: true},")), "augmented");
+        assertNotEquals(base, keyOf.apply(tune.replace("epochs: 1,", "epochs: 1, preprocessing: {mean: [0.5], std: [0.5]},")),
+                "preprocessing");
+        assertNotEquals(key(BASE), key(BASE.replace("epochs: 1,", "epochs: 1, augmentation: {flip: true},")),
+                "augmentation is a training input of a model trained here too");
     }
 }
