@@ -20,6 +20,9 @@ public final class Attacks {
         TYPES.put("pgd", Pgd.Spec.class);
         TYPES.put("mi-fgsm", MiFgsm.Spec.class);
         TYPES.put("fgm", Fgm.Spec.class);
+        TYPES.put("apgd", Apgd.Spec.class);
+        TYPES.put("apgd-t", Apgd.TargetedSpec.class);
+        TYPES.put("square", Square.Spec.class);
     }
 
     /** Type name to parameters record, in the order they are listed to users. */

@@ -39,6 +39,41 @@ public interface Loss {
     }
 
     /**
+     * Croce and Hein's difference of logits ratio (AutoAttack's {@code dlr}), ascended:
+     * {@code -(z_y - max_{i != y} z_i) / (z_pi1 - z_pi3 + 1e-12)} with z_pi the logits sorted in
+     * decreasing order. Dividing by a spread of the logits makes it invariant to their scale, so a
+     * model cannot hide behind large logits (as it can from cross-entropy). Needs 3 classes.
+     */
+    static Loss dlr() {
+        return (logits, goal) -> {
+            int classes = (int) logits.getShape().get(1);
+            NDArray oneHot = CrossEntropy.oneHot(logits.getManager(), goal.labels(), classes);
+            NDArray own = logits.mul(oneHot).sum(new int[] {1});
+            NDArray others = logits.sub(oneHot.mul(1e9f)).max(new int[] {1});
+            NDArray sorted = logits.sort(1); // increasing: the largest is last
+            NDArray spread = sorted.get(":, " + (classes - 1)).sub(sorted.get(":, " + (classes - 3))).add(1e-12f);
+            return own.sub(others).neg().div(spread).sum();
+        };
+    }
+
+    /**
+     * AutoAttack's targeted DLR towards {@code targets} (one per sample, not the goal's: APGD-T
+     * succeeds on any misclassification), ascended: {@code -(z_y - z_t) / (z_pi1 - (z_pi3 + z_pi4) / 2 + 1e-12)}.
+     * Needs 4 classes.
+     */
+    static Loss dlrTargeted(int[] targets) {
+        return (logits, goal) -> {
+            int classes = (int) logits.getShape().get(1);
+            NDArray own = logits.mul(CrossEntropy.oneHot(logits.getManager(), goal.labels(), classes)).sum(new int[] {1});
+            NDArray target = logits.mul(CrossEntropy.oneHot(logits.getManager(), targets, classes)).sum(new int[] {1});
+            NDArray sorted = logits.sort(1);
+            NDArray spread = sorted.get(":, " + (classes - 1))
+                    .sub(sorted.get(":, " + (classes - 3)).add(sorted.get(":, " + (classes - 4))).mul(0.5f)).add(1e-12f);
+            return own.sub(target).neg().div(spread).sum();
+        };
+    }
+
+    /**
      * TRADES's adversary (Zhang et al. 2019): ascend KL(softmax(clean) || softmax(f(x'))), the
      * divergence from the model's clean outputs of the same samples, which are held fixed.
      */

@@ -1,0 +1,73 @@
+package advbench.attack;
+
+/**
+ * Per-sample values of the attack losses, computed on the host from logits already copied there
+ * (row-major, {@code classes} per sample). Attacks that keep per-sample bookkeeping (APGD's best
+ * loss and step-size checkpoints, Square's acceptance test) need each sample's value, while the
+ * gradient is taken of the sum on the device ({@link Loss}); both follow the same formulas.
+ */
+final class LogitLosses {
+    private LogitLosses() {}
+
+    /** Cross-entropy of the label: logsumexp(z) - z_y. */
+    static double crossEntropy(float[] logits, int classes, int i, int label) {
+        int at = i * classes;
+        double max = Double.NEGATIVE_INFINITY;
+        for (int c = 0; c < classes; c++) {
+            max = Math.max(max, logits[at + c]);
+        }
+        double sum = 0;
+        for (int c = 0; c < classes; c++) {
+            sum += Math.exp(logits[at + c] - max);
+        }
+        return max + Math.log(sum) - logits[at + label];
+    }
+
+    /** Largest logit of any class but {@code label}. */
+    static double maxOther(float[] logits, int classes, int i, int label) {
+        double best = Double.NEGATIVE_INFINITY;
+        for (int c = 0; c < classes; c++) {
+            if (c != label) {
+                best = Math.max(best, logits[i * classes + c]);
+            }
+        }
+        return best;
+    }
+
+    /** z_y - max_{i != y} z_i: positive while the sample is classified correctly (Square's margin). */
+    static double margin(float[] logits, int classes, int i, int label) {
+        return logits[i * classes + label] - maxOther(logits, classes, i, label);
+    }
+
+    /** The k-th largest logit of sample i, k = 1 the largest. */
+    static double ranked(float[] logits, int classes, int i, int k) {
+        float[] row = java.util.Arrays.copyOfRange(logits, i * classes, (i + 1) * classes);
+        java.util.Arrays.sort(row);
+        return row[classes - k];
+    }
+
+    /** -(z_y - max_{i != y} z_i) / (z_pi1 - z_pi3 + 1e-12). */
+    static double dlr(float[] logits, int classes, int i, int label) {
+        return -margin(logits, classes, i, label) / (ranked(logits, classes, i, 1) - ranked(logits, classes, i, 3) + 1e-12);
+    }
+
+    /** -(z_y - z_t) / (z_pi1 - (z_pi3 + z_pi4) / 2 + 1e-12). */
+    static double dlrTargeted(float[] logits, int classes, int i, int label, int target) {
+        double spread = ranked(logits, classes, i, 1) - 0.5 * (ranked(logits, classes, i, 3) + ranked(logits, classes, i, 4)) + 1e-12;
+        return -(logits[i * classes + label] - logits[i * classes + target]) / spread;
+    }
+
+    /** The class ranked {@code k} by the logits of sample i (k = 1 the largest): APGD-T's and FAB-T's targets. */
+    static int classRanked(float[] logits, int classes, int i, int k) {
+        Integer[] order = new Integer[classes];
+        for (int c = 0; c < classes; c++) {
+            order[c] = c;
+        }
+        // decreasing logit; ties by class number, so the choice does not depend on the sort
+        java.util.Arrays.sort(order, (a, b) -> {
+            int byValue = Float.compare(logits[i * classes + b], logits[i * classes + a]);
+            return byValue != 0 ? byValue : Integer.compare(a, b);
+        });
+        return order[k - 1];
+    }
+}
