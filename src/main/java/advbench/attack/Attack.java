@@ -35,6 +35,11 @@ public interface Attack {
         return null;
     }
 
+    /** For an ensemble, the names of the stages {@link Adversarial#stages} counts; null for a single attack. */
+    default java.util.List<String> stages() {
+        return null;
+    }
+
     /** Runs from fresh random draws; the sweeper keeps each sample's first success. */
     default int restarts() {
         return 1;

@@ -23,6 +23,7 @@ public final class Attacks {
         TYPES.put("apgd", Apgd.Spec.class);
         TYPES.put("apgd-t", Apgd.TargetedSpec.class);
         TYPES.put("square", Square.Spec.class);
+        TYPES.put("autoattack", AutoAttack.Spec.class);
     }
 
     /** Type name to parameters record, in the order they are listed to users. */

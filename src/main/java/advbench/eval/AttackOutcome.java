@@ -7,5 +7,12 @@ import java.util.List;
  * Per-sample results of one attack over its epsilon sweep, in increasing epsilon.
  *
  * @param target how targets were chosen (least-likely, random, a class), or null when untargeted
+ * @param stages for an ensemble, the names of its stages ("clean", then its attacks); null otherwise
  */
-public record AttackOutcome(String attack, Norm norm, boolean iterative, String target, List<EpsilonOutcome> perEpsilon) {}
+public record AttackOutcome(String attack, Norm norm, boolean iterative, String target, List<EpsilonOutcome> perEpsilon,
+                            List<String> stages) {
+
+    public AttackOutcome(String attack, Norm norm, boolean iterative, String target, List<EpsilonOutcome> perEpsilon) {
+        this(attack, norm, iterative, target, perEpsilon, null);
+    }
+}

@@ -73,7 +73,7 @@ public final class EpsilonSweeper {
     private static Adversarial merge(Adversarial previous, int[] open, Adversarial fresh, double eps) {
         if (fresh == null) {
             return new Adversarial(eps, previous.images().duplicate(), previous.predicted().clone(), previous.targets(),
-                    previous.success().clone(), 0);
+                    previous.success().clone(), 0, previous.stages() == null ? null : previous.stages().clone());
         }
         return replace(previous, open, fresh, Rows.all(open.length), eps, open.length);
     }
@@ -87,12 +87,16 @@ public final class EpsilonSweeper {
         int n = base.predicted().length;
         int[] predicted = base.predicted().clone();
         boolean[] success = base.success().clone();
+        int[] stages = base.stages() == null ? null : base.stages().clone();
         long[] source = new long[n];
         Arrays.setAll(source, i -> i);
         for (int j = 0; j < at.length; j++) {
             source[at[j]] = n + from[j];
             predicted[at[j]] = other.predicted()[from[j]];
             success[at[j]] = other.success()[from[j]];
+            if (stages != null && other.stages() != null) {
+                stages[at[j]] = other.stages()[from[j]];
+            }
         }
         NDManager owner = base.images().getManager();
         NDArray images;
@@ -103,6 +107,6 @@ public final class EpsilonSweeper {
             images.attach(owner);
         }
         other.images().close();
-        return new Adversarial(eps, images, predicted, base.targets(), success, attacked);
+        return new Adversarial(eps, images, predicted, base.targets(), success, attacked, stages);
     }
 }

@@ -42,8 +42,10 @@ public final class Evaluator {
         for (PlannedAttack planned : attacks) {
             List<EpsilonOutcome> perEps = new ArrayList<>();
             boolean targeted = planned.attack().target() != null;
+            boolean ensemble = planned.attack().stages() != null;
             for (double eps : planned.epsilons()) {
-                perEps.add(new EpsilonOutcome(eps, new int[n], targeted ? new int[n] : null, new float[n], new float[n], new int[1]));
+                perEps.add(new EpsilonOutcome(eps, new int[n], targeted ? new int[n] : null, new float[n], new float[n], new int[1],
+                        ensemble ? new int[n] : null));
             }
             GridRows grid = new GridRows(planned, samples);
             long start = System.nanoTime();
@@ -58,8 +60,12 @@ public final class Evaluator {
                     planned.attack().name(), planned.epsilons().size(), n, (System.nanoTime() - start) / 1e9,
                     perEps.stream().map(e -> String.valueOf(e.attackedCount())).toList()));
             var a = planned.attack();
-            outcomes.add(new AttackOutcome(a.name(), a.norm(), a.iterative(),
-                    a.target() == null ? null : a.target().describe(), List.copyOf(perEps)));
+            AttackOutcome outcome = new AttackOutcome(a.name(), a.norm(), a.iterative(),
+                    a.target() == null ? null : a.target().describe(), List.copyOf(perEps), a.stages());
+            outcomes.add(outcome);
+            if (ensemble) {
+                logStages(outcome, test.labels());
+            }
             for (int e = 0; e < planned.epsilons().size(); e++) {
                 rows.add(new Examples.Row(a.name(), a.norm(), planned.epsilons().get(e), grid.shot(model, e)));
             }
@@ -87,8 +93,24 @@ public final class Evaluator {
                 }
                 System.arraycopy(linf, 0, out.linf(), from, linf.length);
                 System.arraycopy(l2, 0, out.l2(), from, l2.length);
+                if (out.stages() != null) {
+                    System.arraycopy(adv.stages(), 0, out.stages(), from, adv.stages().length);
+                }
                 grid.take(e, from, adv);
             }
+        }
+    }
+
+    /** An ensemble's accuracy after each of its stages, per epsilon, as AutoAttack logs it. */
+    private void logStages(AttackOutcome outcome, int[] labels) {
+        for (EpsilonOutcome e : outcome.perEpsilon()) {
+            double[] after = MetricsCalculator.accuracyAfterStages(e.stages(), outcome.stages().size());
+            StringBuilder line = new StringBuilder(String.format(java.util.Locale.ROOT, "%s at eps %s:", outcome.attack(), e.epsilon()));
+            for (int s = 0; s < after.length; s++) {
+                line.append(String.format(java.util.Locale.ROOT, "%s %s %.2f%%", s == 0 ? "" : ",", s == 0 ? "clean" : "after " + outcome.stages().get(s),
+                        100 * after[s]));
+            }
+            log.info(line.toString());
         }
     }
 

@@ -30,10 +30,14 @@ public record Metrics(int testSamples, Clean clean, List<AttackCurve> attacks, L
      * @param attacked samples actually attacked at this epsilon: all of them, unless skip_decided
      *     left out those a smaller epsilon had already fooled
      * @param perClassAccuracy accuracy under attack for each true class
+     * @param stages for an ensemble, the accuracy after each of its stages (the last is {@code accuracy}); null otherwise
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Point(double epsilon, double accuracy, double successRate, Double targetedSuccessRate,
-                        double meanLinf, double maxLinf, double meanL2, int attacked, double[] perClassAccuracy) {}
+                        double meanLinf, double maxLinf, double meanL2, int attacked, double[] perClassAccuracy, List<Stage> stages) {}
+
+    /** An ensemble's accuracy after one of its stages: "clean", then each attack. */
+    public record Stage(String stage, double accuracy) {}
 
     /**
      * Per norm and epsilon, the share of samples classified correctly when clean and under every

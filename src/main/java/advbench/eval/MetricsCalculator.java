@@ -17,7 +17,7 @@ public final class MetricsCalculator {
         for (AttackOutcome a : ev.attacks()) {
             List<Metrics.Point> points = new ArrayList<>();
             for (EpsilonOutcome e : a.perEpsilon()) {
-                points.add(point(labels, ev.cleanPredicted(), e, classes));
+                points.add(point(labels, ev.cleanPredicted(), e, classes, a.stages()));
             }
             curves.add(new Metrics.AttackCurve(a.attack(), a.norm().label(), a.target(), List.copyOf(points)));
         }
@@ -51,7 +51,7 @@ public final class MetricsCalculator {
         return new Metrics.Clean(ratio(correct, labels.length), List.copyOf(perClass), confusion);
     }
 
-    static Metrics.Point point(int[] labels, int[] cleanPredicted, EpsilonOutcome e, int classes) {
+    static Metrics.Point point(int[] labels, int[] cleanPredicted, EpsilonOutcome e, int classes, List<String> stageNames) {
         int n = labels.length;
         int correct = 0;
         int cleanCorrect = 0;
@@ -84,8 +84,34 @@ public final class MetricsCalculator {
         for (int c = 0; c < classes; c++) {
             perClass[c] = ratio(classCorrect[c], classCount[c]);
         }
+        List<Metrics.Stage> stages = null;
+        if (stageNames != null && e.stages() != null) {
+            double[] after = accuracyAfterStages(e.stages(), stageNames.size());
+            stages = new ArrayList<>();
+            for (int s = 0; s < after.length; s++) {
+                stages.add(new Metrics.Stage(stageNames.get(s), after[s]));
+            }
+            stages = List.copyOf(stages);
+        }
         return new Metrics.Point(e.epsilon(), ratio(correct, n), ratio(fooled, cleanCorrect),
-                e.targets() == null ? null : ratio(hitTarget, targeted), sumLinf / n, maxLinf, sumL2 / n, e.attackedCount(), perClass);
+                e.targets() == null ? null : ratio(hitTarget, targeted), sumLinf / n, maxLinf, sumL2 / n, e.attackedCount(), perClass,
+                stages);
+    }
+
+    /**
+     * An ensemble's robust accuracy after each stage: the share of samples no stage up to it
+     * decided (stage -1: never decided). Stage 0 is the clean prediction.
+     */
+    public static double[] accuracyAfterStages(int[] stageOf, int stages) {
+        double[] after = new double[stages];
+        for (int s = 0; s < stages; s++) {
+            int robust = 0;
+            for (int v : stageOf) {
+                robust += v < 0 || v > s ? 1 : 0;
+            }
+            after[s] = ratio(robust, stageOf.length);
+        }
+        return after;
     }
 
     /**

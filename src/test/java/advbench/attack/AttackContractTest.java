@@ -53,7 +53,8 @@ class AttackContractTest {
         List<String> yaml = new ArrayList<>();
         // the AutoAttack components' defaults cost thousands of passes per robust sample (APGD-T: 9 targets of 100
         // steps; Square: 5000 queries); smaller budgets run the same code
-        Map<String, String> cheaper = Map.of("apgd-t", "{type: apgd-t, steps: 50, target_classes: 2}", "square", "{type: square, queries: 300}");
+        Map<String, String> cheaper = Map.of("apgd-t", "{type: apgd-t, steps: 50, target_classes: 2}", "square", "{type: square, queries: 300}",
+                "autoattack", "{type: autoattack, steps: 10, target_classes: 2, queries: 100}");
         Attacks.types().keySet().forEach(type -> yaml.add(cheaper.getOrDefault(type, "type: " + type)));
         yaml.addAll(List.of(
                 "{type: pgd, steps: 10, restarts: 2}",
