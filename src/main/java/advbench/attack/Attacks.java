@@ -22,6 +22,7 @@ public final class Attacks {
         TYPES.put("fgm", Fgm.Spec.class);
         TYPES.put("apgd", Apgd.Spec.class);
         TYPES.put("apgd-t", Apgd.TargetedSpec.class);
+        TYPES.put("fab", Fab.Spec.class);
         TYPES.put("square", Square.Spec.class);
         TYPES.put("autoattack", AutoAttack.Spec.class);
     }

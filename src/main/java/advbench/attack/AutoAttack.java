@@ -120,14 +120,15 @@ public final class AutoAttack implements Attack {
 
     /**
      * The attacks of a version, in the reference's order and with its settings ({@code steps} 100,
-     * {@code targetClasses} 9, {@code queries} 5000). Not yet here: FAB-T (between APGD-T and
-     * Square) and Square in L2; until they are, the ensemble runs without them and its stages say so.
+     * {@code targetClasses} 9, {@code queries} 5000). Not yet here: Square in L2; until it is, the
+     * L2 ensemble runs without it and its stages say so.
      */
     static List<Attack> attacksOf(String version, Norm norm, int steps, int targetClasses, int queries, long seed) {
         String n = norm == Norm.L2 ? "-L2" : "";
         List<Attack> list = new ArrayList<>();
         list.add(new Apgd("APGD" + n + "-CE", norm, steps, 1, "ce", 0, seed));
         list.add(new Apgd("APGD" + n + "-T", norm, steps, 1, "dlr", targetClasses, seed));
+        list.add(new Fab("FAB" + n + "-T", norm, steps, targetClasses));
         if (norm == Norm.LINF) {
             list.add(new Square("Square", queries, 0.8, 1, seed));
         }

@@ -54,6 +54,7 @@ class AttackContractTest {
         // the AutoAttack components' defaults cost thousands of passes per robust sample (APGD-T: 9 targets of 100
         // steps; Square: 5000 queries); smaller budgets run the same code
         Map<String, String> cheaper = Map.of("apgd-t", "{type: apgd-t, steps: 50, target_classes: 2}", "square", "{type: square, queries: 300}",
+                "fab", "{type: fab, steps: 10, target_classes: 2}",
                 "autoattack", "{type: autoattack, steps: 10, target_classes: 2, queries: 100}");
         Attacks.types().keySet().forEach(type -> yaml.add(cheaper.getOrDefault(type, "type: " + type)));
         yaml.addAll(List.of(
@@ -67,7 +68,8 @@ class AttackContractTest {
                 "{type: apgd, steps: 20, loss: dlr}",
                 "{type: apgd, norm: l2, steps: 20, epsilons: [0.0, 1.0, 2.5]}",
                 "{type: apgd-t, steps: 10, target_classes: 3}",
-                "{type: apgd-t, norm: l2, steps: 10, target_classes: 2, epsilons: [0.0, 1.0, 2.0]}"));
+                "{type: apgd-t, norm: l2, steps: 10, target_classes: 2, epsilons: [0.0, 1.0, 2.0]}",
+                "{type: fab, norm: l2, steps: 10, target_classes: 2, epsilons: [0.0, 1.0, 2.0]}"));
         return yaml.stream().map(AttackContractTest::spec);
     }
 
