@@ -62,6 +62,7 @@ def main():
     parser.add_argument("--eps", type=float, nargs="+", default=[0.1, 0.2, 0.3])
     parser.add_argument("--attacks", nargs="+", default=["apgd-ce", "apgd-t", "square"])
     parser.add_argument("--ensemble", action="store_true", help="also chain the attacks in order, as AutoAttack does")
+    parser.add_argument("--ensemble-only", action="store_true", help="only the chain, not each attack alone")
     parser.add_argument("--images", type=int, default=10000)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--batch", type=int, default=500)
@@ -77,13 +78,13 @@ def main():
               "images": len(y), "clean": clean.float().mean().item(), "attacks": {}}
     print(f"clean accuracy {100 * result['clean']:.2f}% on {len(y)} images", flush=True)
     for eps in args.eps:
-        for name in args.attacks:
+        for name in ([] if args.ensemble_only else args.attacks):
             start = time.perf_counter()
             robust = robust_after(model, make(name, model, eps), x, y, clean, args.batch)
             seconds = time.perf_counter() - start
             result["attacks"][f"{name}@{eps}"] = {"accuracy": robust.float().mean().item(), "seconds": round(seconds, 1)}
             print(f"eps {eps}: {name} {100 * robust.float().mean().item():.2f}% ({seconds:.1f} s)", flush=True)
-        if args.ensemble:
+        if args.ensemble or args.ensemble_only:
             start = time.perf_counter()
             robust = clean
             for name in args.attacks:

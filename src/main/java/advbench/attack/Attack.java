@@ -30,6 +30,11 @@ public interface Attack {
         return false;
     }
 
+    /** Whether it uses no gradient (a random search): then it also tells whether gradient attacks were misled. */
+    default boolean gradientFree() {
+        return false;
+    }
+
     /** How targets are chosen; null when untargeted. */
     default Target target() {
         return null;

@@ -55,6 +55,11 @@ public final class Square implements Attack {
         return Norm.LINF;
     }
 
+    @Override
+    public boolean gradientFree() {
+        return true;
+    }
+
     /** The window's share of the image at iteration {@code it} (0-based), AutoAttack's p_selection without rescaling. */
     static double p(double pInit, int it) {
         int[] bounds = {10, 50, 200, 500, 1000, 2000, 4000, 6000, 8000};

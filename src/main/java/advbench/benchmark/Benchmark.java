@@ -2,6 +2,7 @@ package advbench.benchmark;
 
 import advbench.RunLog;
 import advbench.attack.Attack;
+import advbench.attack.AutoAttack;
 import advbench.attack.Batch;
 import advbench.attack.Fgsm;
 import advbench.attack.Norm;
@@ -93,6 +94,8 @@ public final class Benchmark {
         rates.add(pairing.rate("FGSM sweep, 7 eps, every sample", sweep(model, new Fgsm(), SEVEN_EPSILONS, Sweep.EXHAUSTIVE), 1));
         rates.add(pairing.rate("PGD step at eps 0.1 (PGD-40 / 40), every sample", sweep(model, pgd40(seed), List.of(0.1), Sweep.EXHAUSTIVE), PGD_STEPS));
         rates.add(pairing.rate("PGD-40 at eps 0.1, early stop on (default), per step", sweep(model, pgd40(seed), List.of(0.1), Sweep.FAST), PGD_STEPS));
+        Attack autoAttack = new AutoAttack.Spec(null, null, null, null, null, null, null).build(seed);
+        rates.add(pairing.rate("AutoAttack (standard) at eps 0.1, shortcuts on (default)", sweep(model, autoAttack, List.of(0.1), Sweep.FAST), 1));
         log.info("benchmarked " + label);
         return new ArchitectureRates(label, List.copyOf(rates));
     }

@@ -8,11 +8,14 @@ import java.util.List;
  *
  * @param target how targets were chosen (least-likely, random, a class), or null when untargeted
  * @param stages for an ensemble, the names of its stages ("clean", then its attacks); null otherwise
+ * @param forwardPerSample images passed forward through the model per test sample, over the whole sweep
+ * @param backwardPerSample the same for backward passes (input gradients)
+ * @param gradientFree whether the attack uses no gradient (Square)
  */
 public record AttackOutcome(String attack, Norm norm, boolean iterative, String target, List<EpsilonOutcome> perEpsilon,
-                            List<String> stages) {
+                            List<String> stages, double forwardPerSample, double backwardPerSample, boolean gradientFree) {
 
     public AttackOutcome(String attack, Norm norm, boolean iterative, String target, List<EpsilonOutcome> perEpsilon) {
-        this(attack, norm, iterative, target, perEpsilon, null);
+        this(attack, norm, iterative, target, perEpsilon, null, 0, 0, false);
     }
 }

@@ -49,6 +49,8 @@ public final class Evaluator {
             }
             GridRows grid = new GridRows(planned, samples);
             long start = System.nanoTime();
+            long forward0 = model.passes().forward();
+            long backward0 = model.passes().backward();
             try (Progress bar = log.progress(planned.attack().name(), n, "img")) {
                 for (int from = 0; from < n; from += batchSize) {
                     int to = Math.min(n, from + batchSize);
@@ -56,12 +58,15 @@ public final class Evaluator {
                     bar.advance(to - from);
                 }
             }
-            log.info(String.format("%s: %d epsilons x %d samples in %.1f s; samples attacked per epsilon: %s",
-                    planned.attack().name(), planned.epsilons().size(), n, (System.nanoTime() - start) / 1e9,
+            double forward = (model.passes().forward() - forward0) / (double) n;
+            double backward = (model.passes().backward() - backward0) / (double) n;
+            log.info(String.format(java.util.Locale.ROOT, "%s: %d epsilons x %d samples in %.1f s (per sample %.1f forward and %.1f backward"
+                    + " passes); samples attacked per epsilon: %s",
+                    planned.attack().name(), planned.epsilons().size(), n, (System.nanoTime() - start) / 1e9, forward, backward,
                     perEps.stream().map(e -> String.valueOf(e.attackedCount())).toList()));
             var a = planned.attack();
             AttackOutcome outcome = new AttackOutcome(a.name(), a.norm(), a.iterative(),
-                    a.target() == null ? null : a.target().describe(), List.copyOf(perEps), a.stages());
+                    a.target() == null ? null : a.target().describe(), List.copyOf(perEps), a.stages(), forward, backward, a.gradientFree());
             outcomes.add(outcome);
             if (ensemble) {
                 logStages(outcome, test.labels());

@@ -15,9 +15,15 @@ public record Metrics(int testSamples, Clean clean, List<AttackCurve> attacks, L
 
     public record ClassScores(int label, int support, double precision, double recall, double f1) {}
 
-    /** @param target how targets were chosen, or null when untargeted */
+    /**
+     * @param target how targets were chosen, or null when untargeted
+     * @param cost forward and backward passes the whole sweep took, per test sample
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record AttackCurve(String attack, String norm, String target, List<Point> points) {}
+    public record AttackCurve(String attack, String norm, String target, List<Point> points, Cost cost) {}
+
+    /** Passes of images through the model, per test sample, over an attack's whole sweep (deterministic, unlike time). */
+    public record Cost(double forwardPerSample, double backwardPerSample) {}
 
     /**
      * One attack at one epsilon.

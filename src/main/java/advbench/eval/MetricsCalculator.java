@@ -19,7 +19,8 @@ public final class MetricsCalculator {
             for (EpsilonOutcome e : a.perEpsilon()) {
                 points.add(point(labels, ev.cleanPredicted(), e, classes, a.stages()));
             }
-            curves.add(new Metrics.AttackCurve(a.attack(), a.norm().label(), a.target(), List.copyOf(points)));
+            curves.add(new Metrics.AttackCurve(a.attack(), a.norm().label(), a.target(), List.copyOf(points),
+                    new Metrics.Cost(a.forwardPerSample(), a.backwardPerSample())));
         }
         int n = labels.length;
         Metrics.GradientCheck gradients = new Metrics.GradientCheck(ratio(ev.zeroGradients(), n), ratio(ev.nanGradients(), n));

@@ -26,6 +26,8 @@ final class SanityChecks {
      */
     static final double MASKING_GAP = 0.3;
     static final double MASKING_FLOOR = 0.8;
+    /** AutoAttack's threshold: Square may take at most 0.2 points off what the gradient attacks left. */
+    static final double GRADIENT_FREE_SHARE = 0.002;
 
     static List<String> warnings(Evaluation ev, List<Metrics.AttackCurve> curves, Metrics.GradientCheck gradients) {
         List<String> w = new ArrayList<>();
@@ -51,6 +53,7 @@ final class SanityChecks {
             }
         }
         weakerThanSingleStep(ev, w);
+        strongerWithoutGradients(ev, w);
         if (gradients.zeroShare() > GRADIENT_FAULT_SHARE || gradients.nonFiniteShare() > 0) {
             w.add(String.format(Locale.ROOT, "input gradient is all zero for %.1f%% and not finite for %.1f%% of the test samples",
                     100 * gradients.zeroShare(), 100 * gradients.nonFiniteShare()));
@@ -58,11 +61,72 @@ final class SanityChecks {
         return List.copyOf(w);
     }
 
+    /**
+     * AutoAttack's check on Square: a search without gradients that fools more than
+     * GRADIENT_FREE_SHARE of the samples every gradient attack of the run missed at the same
+     * epsilon (or, in an ensemble, that the gradient stages before it left) means the gradients
+     * misled those attacks: gradient masking, or a bug.
+     */
+    private static void strongerWithoutGradients(Evaluation ev, List<String> w) {
+        int[] labels = ev.labels();
+        int n = labels.length;
+        for (AttackOutcome free : ev.attacks()) {
+            if (!free.gradientFree() || free.target() != null) {
+                continue;
+            }
+            for (EpsilonOutcome f : free.perEpsilon()) {
+                boolean[] missedByAll = null;
+                for (AttackOutcome g : ev.attacks()) {
+                    if (g.gradientFree() || g.target() != null || g.norm() != free.norm()) {
+                        continue;
+                    }
+                    for (EpsilonOutcome e : g.perEpsilon()) {
+                        if (e.epsilon() != f.epsilon()) {
+                            continue;
+                        }
+                        if (missedByAll == null) {
+                            missedByAll = new boolean[n];
+                            java.util.Arrays.fill(missedByAll, true);
+                        }
+                        for (int i = 0; i < n; i++) {
+                            missedByAll[i] &= e.predicted()[i] == labels[i];
+                        }
+                    }
+                }
+                if (missedByAll == null) {
+                    continue;
+                }
+                int extra = 0;
+                for (int i = 0; i < n; i++) {
+                    extra += missedByAll[i] && f.predicted()[i] != labels[i] ? 1 : 0;
+                }
+                if (extra > GRADIENT_FREE_SHARE * n) {
+                    w.add(String.format(Locale.ROOT, "%s, which uses no gradient, fools %d samples (%.2f%%) that every gradient attack"
+                            + " missed at epsilon %s: a sign of gradient masking", free.attack(), extra, 100.0 * extra / n, f.epsilon()));
+                }
+            }
+        }
+        for (AttackOutcome a : ev.attacks()) {
+            if (a.stages() == null || !a.stages().contains("Square")) {
+                continue;
+            }
+            int square = a.stages().indexOf("Square");
+            for (EpsilonOutcome e : a.perEpsilon()) {
+                double[] after = MetricsCalculator.accuracyAfterStages(e.stages(), a.stages().size());
+                double drop = after[square - 1] - after[square];
+                if (drop > GRADIENT_FREE_SHARE) {
+                    w.add(String.format(Locale.ROOT, "%s: Square, which uses no gradient, takes %.2f points off what the gradient attacks"
+                            + " left at epsilon %s: a sign of gradient masking", a.attack(), 100 * drop, e.epsilon()));
+                }
+            }
+        }
+    }
+
     /** Samples that an untargeted single-step attack fools but an iterative one at the same epsilon does not. */
     private static void weakerThanSingleStep(Evaluation ev, List<String> w) {
         int[] labels = ev.labels();
         for (AttackOutcome single : ev.attacks()) {
-            if (single.iterative() || single.target() != null || single.norm() != Norm.LINF) {
+            if (single.iterative() || single.gradientFree() || single.target() != null || single.norm() != Norm.LINF) {
                 continue;
             }
             for (AttackOutcome iter : ev.attacks()) {

@@ -169,7 +169,28 @@ public final class Classifier implements AutoCloseable {
      * The result belongs to the manager of {@code x}.
      */
     public NDArray logits(NDArray x) {
+        passes.forward += x.getShape().get(0);
         return model.getBlock().forward(parameters, new NDList(x), false).singletonOrThrow();
+    }
+
+    /** Images passed forward and backward through this model so far: what an attack costs, counted where it is spent. */
+    public static final class Passes {
+        private long forward;
+        private long backward;
+
+        public long forward() {
+            return forward;
+        }
+
+        public long backward() {
+            return backward;
+        }
+    }
+
+    private final Passes passes = new Passes();
+
+    public Passes passes() {
+        return passes;
     }
 
     public int[] predict(NDArray x) {
@@ -220,6 +241,7 @@ public final class Classifier implements AutoCloseable {
                 logits = logits(input);
                 collector.backward(loss.apply(logits));
             }
+            passes.backward += x.getShape().get(0);
             NDArray grad = input.getGradient().duplicate();
             NDArray detached = logits.stopGradient();
             input.close();

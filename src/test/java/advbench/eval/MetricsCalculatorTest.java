@@ -93,4 +93,34 @@ class MetricsCalculatorTest {
         assertEquals(4, m.clean().perClass().size());
         assertArrayEquals(new double[] {1, 1, 0, 1}, m.attacks().get(0).points().get(0).perClassAccuracy(), 1e-12);
     }
+
+    /** AutoAttack's Square check: a gradient-free attack fooling what every gradient attack missed, beyond 0.2% of the samples. */
+    @Test
+    void squareBeatingTheGradientAttacksIsAWarning() {
+        int n = 1000;
+        int[] labels = new int[n];
+        int[] pgd = new int[n];
+        for (int i = 0; i < 900; i++) {
+            pgd[i] = 1; // PGD fools 900 and misses 100
+        }
+        java.util.function.IntFunction<List<String>> warningsWithExtra = extra -> {
+            int[] square = new int[n];
+            for (int i = 0; i < 500; i++) {
+                square[i] = 1;
+            }
+            for (int i = 900; i < 900 + extra; i++) {
+                square[i] = 1; // fooled by Square only
+            }
+            Evaluation ev = new Evaluation(TEN_CLASSES, labels, new int[n], List.of(
+                    new AttackOutcome("PGD-40", Norm.LINF, true, null,
+                            List.of(new EpsilonOutcome(0.3, pgd, null, new float[n], new float[n], new int[] {n}))),
+                    new AttackOutcome("Square", Norm.LINF, false, null,
+                            List.of(new EpsilonOutcome(0.3, square, null, new float[n], new float[n], new int[] {n})), null, 0, 0, true)),
+                    0, 0, null);
+            return MetricsCalculator.compute(ev).warnings();
+        };
+        assertEquals(List.of(), warningsWithExtra.apply(2), "2 of 1000 is within AutoAttack's 0.2%; Square is no single-step attack");
+        assertEquals(List.of("Square, which uses no gradient, fools 3 samples (0.30%) that every gradient attack missed at epsilon 0.3:"
+                + " a sign of gradient masking"), warningsWithExtra.apply(3));
+    }
 }

@@ -103,6 +103,25 @@ class EndToEndTest {
         assertEquals("svg", svg.getDocumentElement().getTagName());
     }
 
+    /**
+     * The passes each attack cost, counted where they are spent: FGSM takes one gradient for all
+     * epsilons and then a forward pass per epsilon over the samples still open; PGD-10 at most 10
+     * gradients per epsilon and sample, and fewer with early stopping.
+     */
+    @Test
+    void costsAreCountedPerSample() throws IOException {
+        JsonNode m = Json.MAPPER.readTree(first.resolve("metrics.json").toFile());
+        JsonNode fgsm = m.at("/attacks/0");
+        assertEquals(1.0, fgsm.at("/cost/backward_per_sample").asDouble(), 1e-12);
+        double open = 0;
+        for (JsonNode p : fgsm.get("points")) {
+            open += p.get("epsilon").asDouble() > 0 ? p.get("attacked").asDouble() : 0;
+        }
+        assertEquals(1.0 + open / 400, fgsm.at("/cost/forward_per_sample").asDouble(), 1e-12, "the gradient pass plus one forward per open sample");
+        double pgd = m.at("/attacks/1/cost/backward_per_sample").asDouble();
+        assertTrue(pgd > 1 && pgd < 2 * 10, "PGD-10 over two epsilons > 0, stopping early: " + pgd);
+    }
+
     @Test
     void metricsAgreeWithEachOther() throws IOException {
         JsonNode m = Json.MAPPER.readTree(first.resolve("metrics.json").toFile());
