@@ -52,12 +52,29 @@ def load(data_dir, split):
     raise SystemExit(f"error: no MNIST files in {data_dir}")
 
 
+def pgd(model, x, y, eps, steps):
+    """The training attack: PGD from a uniform random start, steps of 0.5 eps, in eval mode (batch norm's running statistics)."""
+    was_training = model.training
+    model.eval()
+    adv = (x + torch.empty_like(x).uniform_(-eps, eps)).clamp(0, 1)
+    for _ in range(steps):
+        adv.requires_grad_(True)
+        loss = F.cross_entropy(model((adv - MEAN) / STD), y)
+        (g,) = torch.autograd.grad(loss, adv)
+        adv = torch.min(torch.max(adv.detach() + 0.5 * eps * g.sign(), x - eps), x + eps).clamp(0, 1)
+    model.train(was_training)
+    return adv.detach()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data-dir", default=os.environ.get("BENCH_DATA", "../shared/data"))
     parser.add_argument("--out", default="experiments/models/mnist-cnn.pt")
     parser.add_argument("--epochs", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--pgd-eps", type=float, default=0.0,
+                        help="train adversarially (Madry et al.): PGD from a uniform random start at this L-inf epsilon")
+    parser.add_argument("--pgd-steps", type=int, default=3, help="steps of the training attack, of 0.5 eps each (as experiments/adversarial-training.yaml)")
     args = parser.parse_args()
     torch.manual_seed(args.seed)
     torch.set_num_threads(2)
@@ -71,8 +88,11 @@ def main():
         perm = torch.randperm(len(y))
         for k in range(0, len(y), 64):
             idx = perm[k:k + 64]
+            xb = x[idx]
+            if args.pgd_eps > 0:
+                xb = pgd(model, xb, y[idx], args.pgd_eps, args.pgd_steps)
             opt.zero_grad()
-            F.cross_entropy(model((x[idx] - MEAN) / STD), y[idx]).backward()
+            F.cross_entropy(model((xb - MEAN) / STD), y[idx]).backward()
             opt.step()
         model.eval()
         with torch.no_grad():
