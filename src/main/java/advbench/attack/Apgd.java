@@ -268,19 +268,9 @@ public final class Apgd implements Attack {
             values[j] = t != null ? LogitLosses.dlrTargeted(logits, classes, j, y[j], t[j])
                     : loss.equals("dlr") ? LogitLosses.dlr(logits, classes, j, y[j])
                     : LogitLosses.crossEntropy(logits, classes, j, y[j]);
-            predicted[j] = argMax(logits, classes, j);
+            predicted[j] = LogitLosses.argMax(logits, classes, j);
         }
         return new Step(g.gradient(), values, predicted);
-    }
-
-    private static int argMax(float[] logits, int classes, int i) {
-        int best = 0;
-        for (int c = 1; c < classes; c++) {
-            if (logits[i * classes + c] > logits[i * classes + best]) {
-                best = c;
-            }
-        }
-        return best;
     }
 
     /**

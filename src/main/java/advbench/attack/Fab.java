@@ -92,7 +92,7 @@ public final class Fab implements Attack {
         float[] bestPoint = new float[n * d];
         boolean[] open = new boolean[n];
         for (int i = 0; i < n; i++) {
-            predicted[i] = argMax(clean, classes, i);
+            predicted[i] = LogitLosses.argMax(clean, classes, i);
             target[i] = LogitLosses.classRanked(clean, classes, i, rank);
             open[i] = predicted[i] == labels[i] && target[i] != labels[i]; // FAB attacks the correctly classified only
         }
@@ -206,16 +206,6 @@ public final class Fab implements Attack {
         try (NDManager scope = like.getManager().newSubManager()) {
             return model.predict(scope.create(pick(pixels, rows, d), shapeOf(like, rows.length)));
         }
-    }
-
-    private static int argMax(float[] logits, int classes, int i) {
-        int best = 0;
-        for (int c = 1; c < classes; c++) {
-            if (logits[i * classes + c] > logits[i * classes + best]) {
-                best = c;
-            }
-        }
-        return best;
     }
 
     /** {@code type: fab}: FAB-T as in AutoAttack's standard ensemble, 100 steps, 9 target classes. */

@@ -23,6 +23,17 @@ final class LogitLosses {
         return max + Math.log(sum) - logits[at + label];
     }
 
+    /** The predicted class of sample i: its largest logit (the first, on a tie, as libtorch's argmax). */
+    static int argMax(float[] logits, int classes, int i) {
+        int best = 0;
+        for (int c = 1; c < classes; c++) {
+            if (logits[i * classes + c] > logits[i * classes + best]) {
+                best = c;
+            }
+        }
+        return best;
+    }
+
     /** Largest logit of any class but {@code label}. */
     static double maxOther(float[] logits, int classes, int i, int label) {
         double best = Double.NEGATIVE_INFINITY;

@@ -173,13 +173,7 @@ public final class Square implements Attack {
         double[] m = new double[rows.length];
         for (int j = 0; j < rows.length; j++) {
             m[j] = LogitLosses.margin(logits, classes, j, labels[j]);
-            int arg = 0;
-            for (int k = 1; k < classes; k++) {
-                if (logits[j * classes + k] > logits[j * classes + arg]) {
-                    arg = k;
-                }
-            }
-            predicted[j] = arg;
+            predicted[j] = LogitLosses.argMax(logits, classes, j);
         }
         return m;
     }
