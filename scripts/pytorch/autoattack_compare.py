@@ -11,7 +11,7 @@ with the reference settings, and the ensemble is chained as the reference chains
 the samples every earlier one failed on), with its wall time.
 
     PYTHONPATH=<torchattacks> python3 scripts/pytorch/autoattack_compare.py \
-        --model experiments/models/mnist-cnn.pt --eps 0.1 --attacks apgd-ce apgd-t
+        --model src/test/resources/torchscript/mnist-cnn.pt --eps 0.1 --attacks apgd-ce apgd-t
 """
 import argparse
 import json
@@ -57,7 +57,7 @@ def robust_after(model, attack, x, y, robust, batch):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--model", default="experiments/models/mnist-cnn.pt")
+    parser.add_argument("--model", default="src/test/resources/torchscript/mnist-cnn.pt")
     parser.add_argument("--data-dir", default=os.environ.get("BENCH_DATA", "../shared/data"))
     parser.add_argument("--eps", type=float, nargs="+", default=[0.1, 0.2, 0.3])
     parser.add_argument("--attacks", nargs="+", default=["apgd-ce", "apgd-t", "square"])

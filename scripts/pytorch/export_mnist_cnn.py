@@ -1,13 +1,13 @@
 #!/usr/bin/env python3
 """Trains a small MNIST CNN in PyTorch and exports it as TorchScript, the way a user would bring
-their own model to the workbench. It made experiments/models/mnist-cnn.pt, which
+their own model to the workbench. It made src/test/resources/torchscript/mnist-cnn.pt, which
 experiments/own-model.yaml evaluates. A measuring aid, not part of the build or of CI.
 
 The network is trained on normalised inputs, (x - 0.1307) / 0.3081, as in PyTorch's MNIST
 example, and exported without the normalisation: the experiment file gives it as
 `preprocessing`, so the workbench attacks pixels in [0, 1] and its epsilons stay on that scale.
 
-    python3 scripts/pytorch/export_mnist_cnn.py --data-dir ../shared/data --out experiments/models/mnist-cnn.pt
+    python3 scripts/pytorch/export_mnist_cnn.py --data-dir ../shared/data --out src/test/resources/torchscript/mnist-cnn.pt
 """
 import argparse
 import gzip
@@ -69,7 +69,7 @@ def pgd(model, x, y, eps, steps):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data-dir", default=os.environ.get("BENCH_DATA", "../shared/data"))
-    parser.add_argument("--out", default="experiments/models/mnist-cnn.pt")
+    parser.add_argument("--out", default="src/test/resources/torchscript/mnist-cnn.pt")
     parser.add_argument("--epochs", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--pgd-eps", type=float, default=0.0,

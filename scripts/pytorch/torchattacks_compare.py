@@ -10,7 +10,7 @@ Two accuracies per epsilon:
              the workbench's default accounting (skip_decided), where an image fooled once stays fooled
 
     PYTHONPATH=/path/to/torchattacks python3 scripts/pytorch/torchattacks_compare.py \
-        --model experiments/models/mnist-cnn.pt --data-dir ../shared/data
+        --model src/test/resources/torchscript/mnist-cnn.pt --data-dir ../shared/data
 """
 import argparse
 import json
@@ -67,7 +67,7 @@ def accuracies(preds, y):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--model", default="experiments/models/mnist-cnn.pt")
+    parser.add_argument("--model", default="src/test/resources/torchscript/mnist-cnn.pt")
     parser.add_argument("--data-dir", default=os.environ.get("BENCH_DATA", "../shared/data"))
     parser.add_argument("--pgd-steps", type=int, default=40)
     parser.add_argument("--pgd-alpha", type=float, default=0.01)

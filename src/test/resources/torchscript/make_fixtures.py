@@ -13,6 +13,9 @@ traced-batchnorm.pt   traced in training mode: batch norm uses the batch's stati
 tuple-output.pt       returns (logits, features) instead of logits
 image-output.pt       returns an image, not one vector per sample
 checkpoint.pt         a torch.save of a state_dict: a checkpoint, not TorchScript
+
+mnist-cnn.pt, the PyTorch-trained MNIST CNN of experiments/own-model.yaml, is made by
+scripts/pytorch/export_mnist_cnn.py (it needs the MNIST files).
 """
 import json
 

@@ -50,21 +50,23 @@ final class LogitLosses {
         return logits[i * classes + label] - maxOther(logits, classes, i, label);
     }
 
-    /** The k-th largest logit of sample i, k = 1 the largest. */
-    static double ranked(float[] logits, int classes, int i, int k) {
+    /** Sample i's logits in increasing order: the k-th largest is at {@code classes - k}. */
+    private static float[] sortedRow(float[] logits, int classes, int i) {
         float[] row = java.util.Arrays.copyOfRange(logits, i * classes, (i + 1) * classes);
         java.util.Arrays.sort(row);
-        return row[classes - k];
+        return row;
     }
 
     /** -(z_y - max_{i != y} z_i) / (z_pi1 - z_pi3 + 1e-12). */
     static double dlr(float[] logits, int classes, int i, int label) {
-        return -margin(logits, classes, i, label) / (ranked(logits, classes, i, 1) - ranked(logits, classes, i, 3) + 1e-12);
+        float[] z = sortedRow(logits, classes, i);
+        return -margin(logits, classes, i, label) / ((double) z[classes - 1] - z[classes - 3] + 1e-12);
     }
 
     /** -(z_y - z_t) / (z_pi1 - (z_pi3 + z_pi4) / 2 + 1e-12). */
     static double dlrTargeted(float[] logits, int classes, int i, int label, int target) {
-        double spread = ranked(logits, classes, i, 1) - 0.5 * (ranked(logits, classes, i, 3) + ranked(logits, classes, i, 4)) + 1e-12;
+        float[] z = sortedRow(logits, classes, i);
+        double spread = (double) z[classes - 1] - 0.5 * ((double) z[classes - 3] + z[classes - 4]) + 1e-12;
         return -(logits[i * classes + label] - logits[i * classes + target]) / spread;
     }
 

@@ -3,7 +3,6 @@ package advbench.attack;
 import advbench.model.Classifier;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -108,7 +107,7 @@ public final class Square implements Attack {
             }
         }
         int[] predicted = new int[n];
-        double[] margin = margins(model, images, best, Rows.all(n), labels, classes, predicted, d);
+        double[] margin = margins(model, images, best, n, labels, classes, predicted);
         int[] open = Rows.where(positive(margin, Rows.all(n)));
         float[] proposal = new float[0];
         for (int it = 0; it < queries && open.length > 0; it++) {
@@ -132,7 +131,7 @@ public final class Square implements Attack {
                 }
             }
             int[] predictedNow = new int[open.length];
-            double[] now = margins(model, images, proposal, Rows.all(open.length), Rows.pick(labels, open), classes, predictedNow, d);
+            double[] now = margins(model, images, proposal, open.length, Rows.pick(labels, open), classes, predictedNow);
             for (int j = 0; j < open.length; j++) {
                 int i = open[j];
                 if (now[j] < margin[i] || now[j] <= 0) {
@@ -158,20 +157,19 @@ public final class Square implements Attack {
         return p;
     }
 
-    /** One forward pass of {@code rows.length} images taken from {@code pixels}: each one's margin and prediction. */
-    private static double[] margins(Classifier model, NDArray like, float[] pixels, int[] rows, int[] labels, int classes, int[] predicted,
-                                    int d) {
+    /** One forward pass of the {@code count} images in {@code pixels}: each one's margin and prediction. */
+    private static double[] margins(Classifier model, NDArray like, float[] pixels, int count, int[] labels, int classes, int[] predicted) {
         long[] shape = like.getShape().getShape().clone();
-        shape[0] = rows.length;
+        shape[0] = count;
         float[] logits;
         try (NDManager scope = like.getManager().newSubManager()) {
-            NDArray in = scope.create(Arrays.copyOf(pixels, rows.length * d), new ai.djl.ndarray.types.Shape(shape));
+            NDArray in = scope.create(pixels, new ai.djl.ndarray.types.Shape(shape));
             NDArray out = model.logits(in);
             out.attach(scope);
             logits = out.toFloatArray();
         }
-        double[] m = new double[rows.length];
-        for (int j = 0; j < rows.length; j++) {
+        double[] m = new double[count];
+        for (int j = 0; j < count; j++) {
             m[j] = LogitLosses.margin(logits, classes, j, labels[j]);
             predicted[j] = LogitLosses.argMax(logits, classes, j);
         }

@@ -47,12 +47,12 @@ public final class Classifier implements AutoCloseable {
     /** Replaced whenever weights are loaded: it holds on to the parameter arrays it first saw. */
     private ParameterStore parameters;
     /**
-     * The bytes a TorchScript network was read from, while its weights are still those: {@link
-     * #save} writes them as they are. Writing the module again would give the same weights in a
+     * The file a TorchScript network was read from, while its weights are still those: {@link
+     * #save} copies it as it is. Writing the module again would give the same weights in a
      * different file (libtorch puts a per-load serialization id and debug data in it), so a run
      * that reuses a cached model would record another SHA-256 than the run that trained it.
      */
-    private byte[] unchangedScript;
+    private Path unchangedScript;
 
     private Classifier(String architecture, DataShape shape, Model model, TorchScriptBlock script, Preprocessing preprocessing) {
         this.architecture = architecture;
@@ -106,12 +106,9 @@ public final class Classifier implements AutoCloseable {
             model.setBlock(preprocessing == null ? script : new Normalized(script, preprocessing));
             Classifier classifier = new Classifier(TORCHSCRIPT, shape, model, script, preprocessing);
             classifier.setTrainable(false);
-            classifier.unchangedScript = Files.readAllBytes(file);
+            classifier.unchangedScript = file;
             OutputCheck.check(classifier).forEach(warn);
             return classifier;
-        } catch (IOException e) {
-            model.close();
-            throw new UncheckedIOException(e);
         } catch (RuntimeException e) {
             model.close();
             throw e;
@@ -336,9 +333,9 @@ public final class Classifier implements AutoCloseable {
     public void load(Path dir) {
         if (script != null) {
             try {
-                byte[] bytes = Files.readAllBytes(dir.resolve(TORCHSCRIPT_FILE));
-                script.replace(bytes);
-                unchangedScript = bytes;
+                Path file = dir.resolve(TORCHSCRIPT_FILE);
+                script.replace(Files.readAllBytes(file));
+                unchangedScript = file;
             } catch (IOException | RuntimeException e) {
                 throw new UncheckedIOException(new IOException("cannot load weights from " + dir, e));
             }
@@ -399,7 +396,7 @@ public final class Classifier implements AutoCloseable {
         if (script != null) {
             try (java.io.OutputStream out = Files.newOutputStream(dir.resolve(TORCHSCRIPT_FILE))) {
                 if (unchangedScript != null) {
-                    out.write(unchangedScript);
+                    Files.copy(unchangedScript, out);
                 } else {
                     script.write(out);
                 }
