@@ -40,15 +40,23 @@ public final class Apgd implements Attack {
     private final String loss;
     private final int targetClasses;
     private final long seed;
+    private final int eot;
+
+    public Apgd(String name, Norm norm, int steps, int restarts, String loss, int targetClasses, long seed) {
+        this(name, norm, steps, restarts, loss, targetClasses, seed, 1);
+    }
 
     /**
      * @param loss ce or dlr (untargeted); ignored when {@code targetClasses > 0} (targeted DLR)
      * @param targetClasses 0 for APGD-CE/DLR, else APGD-T with that many target classes
+     * @param eot gradient passes averaged per step (expectation over transformation, for
+     *            randomised models); the loss and prediction are the last pass's, as in the reference
      */
-    public Apgd(String name, Norm norm, int steps, int restarts, String loss, int targetClasses, long seed) {
-        if (steps < 1 || restarts < 1 || targetClasses < 0) {
-            throw new IllegalArgumentException(name + ": steps and restarts must be at least 1");
+    public Apgd(String name, Norm norm, int steps, int restarts, String loss, int targetClasses, long seed, int eot) {
+        if (steps < 1 || restarts < 1 || targetClasses < 0 || eot < 1) {
+            throw new IllegalArgumentException(name + ": steps, restarts and eot must be at least 1");
         }
+        this.eot = eot;
         this.name = name;
         this.norm = norm;
         this.steps = steps;
@@ -259,7 +267,19 @@ public final class Apgd implements Attack {
         int[] t = targets == null ? null : Rows.pick(targets, rows);
         Loss l = t != null ? Loss.dlrTargeted(t) : objective;
         Classifier.Gradient g = model.gradientOf(xAdv, logits -> l.value(logits, Goal.untargeted(y)));
-        g.gradient().attach(owner);
+        NDArray gradient = g.gradient();
+        for (int e = 1; e < eot; e++) {
+            g.logits().close();
+            g = model.gradientOf(xAdv, logits -> l.value(logits, Goal.untargeted(y)));
+            NDArray sum = gradient.add(g.gradient());
+            gradient.close();
+            g.gradient().close();
+            gradient = sum;
+        }
+        if (eot > 1) {
+            gradient = gradient.div(eot); // the mean, as the reference takes; only its sign or direction is used
+        }
+        gradient.attach(owner);
         float[] logits = g.logits().toFloatArray();
         g.logits().close();
         double[] values = new double[rows.length];
@@ -270,7 +290,7 @@ public final class Apgd implements Attack {
                     : LogitLosses.crossEntropy(logits, classes, j, y[j]);
             predicted[j] = LogitLosses.argMax(logits, classes, j);
         }
-        return new Step(g.gradient(), values, predicted);
+        return new Step(gradient, values, predicted);
     }
 
     /**
@@ -378,7 +398,7 @@ public final class Apgd implements Attack {
      * {@code type: apgd}: AutoAttack's APGD-CE, or APGD-DLR with {@code loss: dlr}. Defaults as in
      * the reference: L-inf, 100 steps, one restart.
      */
-    public record Spec(String label, String norm, Integer steps, Integer restarts, String loss, List<Double> epsilons)
+    public record Spec(String label, String norm, Integer steps, Integer restarts, String loss, Integer eot, List<Double> epsilons)
             implements AttackSpec {
         static final String TYPE = "apgd";
 
@@ -391,8 +411,13 @@ public final class Apgd implements Attack {
             if (!loss.equals("ce") && !loss.equals("dlr")) {
                 throw new advbench.SpecException("loss", TYPE + ": unknown loss '" + loss + "'; expected ce (cross-entropy) or dlr");
             }
+            eot = eot == null ? 1 : eot;
+            if (eot < 1 || eot > 1000) {
+                throw new advbench.SpecException("eot", TYPE + " eot (gradient passes averaged per step) must be at least 1 and at most 1000,"
+                        + " got " + eot);
+            }
             label = ParamChecks.label(label, "APGD" + (n == Norm.L2 ? "-L2" : "") + "-" + loss.toUpperCase(java.util.Locale.ROOT)
-                    + (steps != 100 ? "-" + steps : "") + (restarts > 1 ? "x" + restarts : ""));
+                    + (steps != 100 ? "-" + steps : "") + (restarts > 1 ? "x" + restarts : "") + (eot > 1 ? "-EOT" + eot : ""));
             epsilons = ParamChecks.epsilons(epsilons, n, "epsilons");
         }
 
@@ -416,7 +441,7 @@ public final class Apgd implements Attack {
 
         @Override
         public Attack build(long seed) {
-            return new Apgd(label, epsilonNorm(), steps, restarts, loss, 0, seed);
+            return new Apgd(label, epsilonNorm(), steps, restarts, loss, 0, seed, eot);
         }
     }
 

@@ -15,8 +15,10 @@ import java.util.List;
  *
  * <p>Versions, as in the reference: {@code standard} is APGD-CE, APGD-T (9 target classes), FAB-T
  * (9 target classes) and Square (5000 queries), each with 100 steps and one restart; {@code plus}
- * adds 5 restarts of APGD-CE, APGD-DLR, FAB and Square; {@code rand}, for randomised models, is
- * APGD-CE and APGD-DLR with gradients averaged over 20 samples (expectation over transformation).
+ * runs APGD-CE, APGD-DLR and untargeted FAB with 5 restarts each, then Square, APGD-T and FAB-T;
+ * {@code rand}, for randomised models, is APGD-CE and APGD-DLR with gradients averaged over 20
+ * passes (expectation over transformation). The evaluator says whether the model is randomised
+ * (repeated forwards differ), as the reference checks.
  */
 public final class AutoAttack implements Attack {
     private final String name;
@@ -120,20 +122,30 @@ public final class AutoAttack implements Attack {
 
     /**
      * The attacks of a version, in the reference's order and with its settings ({@code steps} 100,
-     * {@code targetClasses} 9, {@code queries} 5000). Not yet here: Square in L2; until it is, the
-     * L2 ensemble runs without it and its stages say so.
+     * {@code targetClasses} 9, {@code queries} 5000): standard is APGD-CE, APGD-T, FAB-T, Square;
+     * plus is APGD-CE and APGD-DLR with 5 restarts, untargeted FAB with 5 restarts, Square, APGD-T
+     * and FAB-T; rand is APGD-CE and APGD-DLR with gradients averaged over 20 passes (EOT).
      */
     static List<Attack> attacksOf(String version, Norm norm, int steps, int targetClasses, int queries, long seed) {
         String n = norm == Norm.L2 ? "-L2" : "";
-        List<Attack> list = new ArrayList<>();
-        list.add(new Apgd("APGD" + n + "-CE", norm, steps, 1, "ce", 0, seed));
-        list.add(new Apgd("APGD" + n + "-T", norm, steps, 1, "dlr", targetClasses, seed));
-        list.add(new Fab("FAB" + n + "-T", norm, steps, targetClasses));
-        if (norm == Norm.LINF) {
-            list.add(new Square("Square", queries, 0.8, 1, seed));
-        }
-        return list;
+        Attack apgdT = new Apgd("APGD" + n + "-T", norm, steps, 1, "dlr", targetClasses, seed);
+        Attack fabT = new Fab("FAB" + n + "-T", norm, steps, targetClasses);
+        Attack square = new Square("Square" + n, norm, queries, 0.8, 1, seed);
+        return switch (version) {
+            case "standard" -> List.of(new Apgd("APGD" + n + "-CE", norm, steps, 1, "ce", 0, seed), apgdT, fabT, square);
+            case "plus" -> List.of(new Apgd("APGD" + n + "-CE", norm, steps, PLUS_RESTARTS, "ce", 0, seed),
+                    new Apgd("APGD" + n + "-DLR", norm, steps, PLUS_RESTARTS, "dlr", 0, seed),
+                    new Fab("FAB" + n, norm, steps, 0, PLUS_RESTARTS, seed), square, apgdT, fabT);
+            case "rand" -> List.of(new Apgd("APGD" + n + "-CE", norm, steps, 1, "ce", 0, seed, RAND_EOT),
+                    new Apgd("APGD" + n + "-DLR", norm, steps, 1, "dlr", 0, seed, RAND_EOT));
+            default -> throw new IllegalArgumentException("unknown AutoAttack version " + version);
+        };
     }
+
+    /** The plus version's restarts of APGD-CE, APGD-DLR and FAB. */
+    static final int PLUS_RESTARTS = 5;
+    /** The rand version's gradient passes per step (expectation over transformation). */
+    static final int RAND_EOT = 20;
 
     /**
      * {@code type: autoattack}: the ensemble of a {@code version} (standard), in {@code norm}
@@ -144,7 +156,7 @@ public final class AutoAttack implements Attack {
     public record Spec(String label, String version, String norm, Integer steps, Integer targetClasses, Integer queries,
                        List<Double> epsilons) implements AttackSpec {
         static final String TYPE = "autoattack";
-        static final List<String> VERSIONS = List.of("standard");
+        static final List<String> VERSIONS = List.of("standard", "plus", "rand");
 
         public Spec {
             Norm n = ParamChecks.norm(TYPE, norm);
@@ -192,6 +204,13 @@ public final class AutoAttack implements Attack {
         @Override
         public void checkAgainst(advbench.data.DataShape shape, List<Double> sweep) {
             AttackSpec.super.checkAgainst(shape, sweep);
+            if (version.equals("rand")) {
+                if (shape.classes() < 3) {
+                    throw new advbench.SpecException("version", "the DLR loss of APGD-DLR needs at least 3 classes; the data has "
+                            + shape.classes());
+                }
+                return;
+            }
             if (shape.classes() < 4 || targetClasses > shape.classes() - 1) {
                 throw new advbench.SpecException("target_classes", "APGD-T targets " + targetClasses + " classes besides the true one and"
                         + " its loss needs 4 classes; the data has " + shape.classes() + " (set target_classes to at most "

@@ -9,9 +9,12 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * FAB-T, the targeted Fast Adaptive Boundary attack (Croce and Hein, 2020) as AutoAttack's
- * standard ensemble runs it (fra31/auto-attack, fab_base.py): a minimum-norm attack. Each step
- * linearises the difference of the target's and the true class's logits, projects both the
+ * FAB, the Fast Adaptive Boundary attack (Croce and Hein, 2020) as AutoAttack runs it
+ * (fra31/auto-attack, fab_base.py): a minimum-norm attack. FAB-T (the standard ensemble's) is
+ * targeted: each step linearises the difference of the target's and the true class's logits;
+ * untargeted FAB ({@code plus}) linearises every class's difference with the true class and takes
+ * the one whose boundary is nearest (|f_k - f_y| / ||grad f_k - grad f_y||, in the dual norm),
+ * which costs one backward pass per class. The step projects both the
  * current point and the clean image onto that hyperplane (within the box), and moves to a mix of
  * the two projections with overshoot eta = 1.05, weighted towards the clean image by at most
  * alpha_max = 0.1; once a point is adversarial it is pulled back towards the clean image by
@@ -20,7 +23,9 @@ import java.util.List;
  * earlier one fooled; a sample counts as fooled if the smallest adversarial point found is within
  * eps (any misclassification, as in AutoAttack).
  *
- * <p>As in the standard ensemble, runs start at the clean image (no random start). Where the
+ * <p>The first run starts at the clean image; untargeted restarts after it start at a random
+ * point at distance eps / 2, as in the reference (FAB-T has one run per target and no random
+ * start). Where the
  * reference returns the smallest adversarial point of the whole run, this returns the first one
  * within eps, which decides the sample as well; so a sample may stop there (the goal's
  * earlyStop) without changing any result, and the attack follows the same rule as every other.
@@ -34,15 +39,28 @@ public final class Fab implements Attack {
     private final Norm norm;
     private final int steps;
     private final int targetClasses;
+    private final int restarts;
+    private final long seed;
 
+    /** FAB-T: one run per target class (the classes ranked 2nd, 3rd, ... by the clean logits). */
     public Fab(String name, Norm norm, int steps, int targetClasses) {
-        if (steps < 1 || targetClasses < 1) {
-            throw new IllegalArgumentException(name + ": steps and target classes must be at least 1");
+        this(name, norm, steps, targetClasses, 1, 0);
+    }
+
+    /**
+     * @param targetClasses 0 for untargeted FAB, else FAB-T with that many target classes
+     * @param restarts untargeted runs; all but the first start at a random point
+     */
+    public Fab(String name, Norm norm, int steps, int targetClasses, int restarts, long seed) {
+        if (steps < 1 || targetClasses < 0 || restarts < 1 || (targetClasses > 0 && restarts != 1)) {
+            throw new IllegalArgumentException(name + ": steps and restarts must be at least 1, and FAB-T has one run per target");
         }
         this.name = name;
         this.norm = norm;
         this.steps = steps;
         this.targetClasses = targetClasses;
+        this.restarts = restarts;
+        this.seed = seed;
     }
 
     @Override
@@ -60,10 +78,10 @@ public final class Fab implements Attack {
         return true;
     }
 
-    /** One run per target class, each on the samples still robust. */
+    /** One run per target class (or per restart), each on the samples still robust. */
     @Override
     public int restarts() {
-        return targetClasses;
+        return targetClasses > 0 ? targetClasses : restarts;
     }
 
     @Override
@@ -82,6 +100,7 @@ public final class Fab implements Attack {
         try (NDArray z = model.logits(images)) {
             clean = z.toFloatArray();
         }
+        boolean targeted = targetClasses > 0;
         int rank = Math.min(2 + batch.draw(), classes);
         int[] predicted = new int[n];
         int[] target = new int[n];
@@ -93,69 +112,21 @@ public final class Fab implements Attack {
         boolean[] open = new boolean[n];
         for (int i = 0; i < n; i++) {
             predicted[i] = LogitLosses.argMax(clean, classes, i);
-            target[i] = LogitLosses.classRanked(clean, classes, i, rank);
+            target[i] = targeted ? LogitLosses.classRanked(clean, classes, i, rank) : -1;
             open[i] = predicted[i] == labels[i] && target[i] != labels[i]; // FAB attacks the correctly classified only
         }
-        float[] x1 = x.clone();
+        float[] x1 = !targeted && batch.draw() > 0 ? randomStart(x, batch, eps) : x.clone();
         for (int it = 0; it < steps; it++) {
             int[] rows = Rows.where(open);
             if (rows.length == 0) {
                 break;
             }
-            // the linearised boundary between the target and the true class at x1
-            float[] grad;
-            float[] logits;
-            try (NDManager scope = images.getManager().newSubManager()) {
-                NDArray at = scope.create(pick(x1, rows, d), shapeOf(images, rows.length));
-                int[] y = Rows.pick(labels, rows);
-                int[] t = Rows.pick(target, rows);
-                Classifier.Gradient g = model.gradientOf(at, z -> z.mul(CrossEntropy.oneHot(z.getManager(), t, classes))
-                        .sub(z.mul(CrossEntropy.oneHot(z.getManager(), y, classes))).sum());
-                g.gradient().attach(scope);
-                g.logits().attach(scope);
-                grad = g.gradient().toFloatArray();
-                logits = g.logits().toFloatArray();
-            }
-            for (int j = 0; j < rows.length; j++) {
-                int i = rows[j];
-                double df = logits[j * classes + target[i]] - logits[j * classes + labels[i]];
-                double[] w = new double[d];
-                double b = -df;
-                for (int k = 0; k < d; k++) {
-                    w[k] = grad[j * d + k];
-                    b += w[k] * x1[i * d + k];
-                }
-                double[] d1 = project(x1, i * d, w, b);
-                double[] d2 = project(x, i * d, w, b);
-                double a1 = Math.max(size(d1), 1e-8);
-                double a2 = Math.max(size(d2), 1e-8);
-                double alpha = Math.min(Math.max(a1 / (a1 + a2), 0), ALPHA_MAX);
-                for (int k = 0; k < d; k++) {
-                    int at = i * d + k;
-                    double v = (x1[at] + ETA * d1[k]) * (1 - alpha) + (x[at] + ETA * d2[k]) * alpha;
-                    x1[at] = (float) Math.max(0, Math.min(1, v));
-                }
-            }
-            int[] now = predict(model, images, x1, rows, d);
-            for (int j = 0; j < rows.length; j++) {
-                int i = rows[j];
-                if (now[j] == labels[i]) {
-                    continue;
-                }
-                double dist = distance(x1, x, i * d, d);
-                if (dist <= eps && best[i] > eps) {
-                    // the first adversarial point within eps decides the sample (later ones would only be smaller)
-                    best[i] = dist;
-                    bestPredicted[i] = now[j];
-                    System.arraycopy(x1, i * d, bestPoint, i * d, d);
-                }
-                for (int k = i * d; k < (i + 1) * d; k++) {
-                    x1[k] = (float) (x[k] + (x1[k] - x[k]) * BETA);
-                }
-                if (best[i] <= eps && goal.earlyStop()) {
-                    open[i] = false;
-                }
-            }
+            // the linearised boundary between the target (or the nearest class) and the true class at x1
+            Boundary[] planes = targetClasses > 0 ? targetBoundaries(model, images, x1, rows, labels, target, classes, d)
+                    : nearestBoundaries(model, images, x1, rows, labels, classes, d);
+            // each sample's projections touch only its own row: spread over the cores while the model waits
+            java.util.stream.IntStream.range(0, rows.length).parallel().forEach(j -> step(x, x1, rows[j] * d, planes[j], d));
+            check(predict(model, images, x1, rows, d), rows, x, x1, labels, eps, best, bestPredicted, bestPoint, open, goal, d);
         }
         for (int i = 0; i < n; i++) {
             if (best[i] <= eps) {
@@ -165,6 +136,166 @@ public final class Fab implements Attack {
         }
         NDArray out = images.getManager().create(result, images.getShape());
         return Adversarial.of(eps, out, predicted, goal);
+    }
+
+    /**
+     * The reference's check after a move: a misclassified point is recorded if it is the first
+     * within eps, and pulled back towards the clean image by beta; with the goal's earlyStop a
+     * decided sample is closed.
+     */
+    private void check(int[] now, int[] rows, float[] x, float[] x1, int[] labels, double eps, double[] best, int[] bestPredicted,
+                        float[] bestPoint, boolean[] open, Goal goal, int d) {
+        for (int j = 0; j < rows.length; j++) {
+            int i = rows[j];
+            if (now[j] == labels[i]) {
+                continue;
+            }
+            double dist = distance(x1, x, i * d, d);
+            if (dist <= eps && best[i] > eps) {
+                // the first adversarial point within eps decides the sample (later ones would only be smaller)
+                best[i] = dist;
+                bestPredicted[i] = now[j];
+                System.arraycopy(x1, i * d, bestPoint, i * d, d);
+            }
+            for (int k = i * d; k < (i + 1) * d; k++) {
+                x1[k] = (float) (x[k] + (x1[k] - x[k]) * BETA);
+            }
+            if (best[i] <= eps && goal.earlyStop()) {
+                open[i] = false;
+            }
+        }
+    }
+
+    /** One FAB step of the sample at {@code offset}: project x1 and x onto the boundary, move x1 to their mix. */
+    private void step(float[] x, float[] x1, int offset, Boundary boundary, int d) {
+        double[] d1 = project(x1, offset, boundary.w, boundary.b);
+        double[] d2 = project(x, offset, boundary.w, boundary.b);
+        double a1 = Math.max(size(d1), 1e-8);
+        double a2 = Math.max(size(d2), 1e-8);
+        double alpha = Math.min(Math.max(a1 / (a1 + a2), 0), ALPHA_MAX);
+        for (int k = 0; k < d; k++) {
+            int at = offset + k;
+            double v = (x1[at] + ETA * d1[k]) * (1 - alpha) + (x[at] + ETA * d2[k]) * alpha;
+            x1[at] = (float) Math.max(0, Math.min(1, v));
+        }
+    }
+
+    /** The hyperplane {z : <w, z> = b}: the linearisation f(x1) + <grad f, z - x1> = 0 of a logit difference f at x1. */
+    private record Boundary(double[] w, double b) {
+        static Boundary of(double df, float[] grad, int gradOffset, float[] x1, int x1Offset, int d) {
+            double[] w = new double[d];
+            double b = -df;
+            for (int k = 0; k < d; k++) {
+                w[k] = grad[gradOffset + k];
+                b += w[k] * x1[x1Offset + k];
+            }
+            return new Boundary(w, b);
+        }
+    }
+
+    /** FAB-T: f = z_target - z_y, one backward pass. */
+    private static Boundary[] targetBoundaries(Classifier model, NDArray images, float[] x1, int[] rows, int[] labels, int[] target,
+                                              int classes, int d) {
+        float[] grad;
+        float[] logits;
+        try (NDManager scope = images.getManager().newSubManager()) {
+            NDArray at = scope.create(pick(x1, rows, d), shapeOf(images, rows.length));
+            int[] y = Rows.pick(labels, rows);
+            int[] t = Rows.pick(target, rows);
+            Classifier.Gradient g = model.gradientOf(at, z -> z.mul(CrossEntropy.oneHot(z.getManager(), t, classes))
+                    .sub(z.mul(CrossEntropy.oneHot(z.getManager(), y, classes))).sum());
+            g.gradient().attach(scope);
+            g.logits().attach(scope);
+            grad = g.gradient().toFloatArray();
+            logits = g.logits().toFloatArray();
+        }
+        Boundary[] out = new Boundary[rows.length];
+        for (int j = 0; j < rows.length; j++) {
+            int i = rows[j];
+            double df = logits[j * classes + target[i]] - logits[j * classes + labels[i]];
+            out[j] = Boundary.of(df, grad, j * d, x1, i * d, d);
+        }
+        return out;
+    }
+
+    /**
+     * Untargeted FAB: every class's gradient from one pass over each image repeated once per
+     * class (copy k differentiates z_k), then the class k != y whose linearised boundary
+     * f = z_k - z_y is nearest in the norm's dual (L1 for L-inf, L2 for L2).
+     */
+    private Boundary[] nearestBoundaries(Classifier model, NDArray images, float[] x1, int[] rows, int[] labels, int classes, int d) {
+        int m = rows.length;
+        float[] repeated = new float[m * classes * d];
+        int[] copyClass = new int[m * classes];
+        for (int j = 0; j < m; j++) {
+            for (int k = 0; k < classes; k++) {
+                System.arraycopy(x1, rows[j] * d, repeated, (j * classes + k) * d, d);
+                copyClass[j * classes + k] = k;
+            }
+        }
+        float[] grad;
+        float[] logits;
+        try (NDManager scope = images.getManager().newSubManager()) {
+            NDArray at = scope.create(repeated, shapeOf(images, m * classes));
+            Classifier.Gradient g = model.gradientOf(at, z -> z.mul(CrossEntropy.oneHot(z.getManager(), copyClass, classes)).sum());
+            g.gradient().attach(scope);
+            g.logits().attach(scope);
+            grad = g.gradient().toFloatArray();
+            logits = g.logits().toFloatArray();
+        }
+        Boundary[] out = new Boundary[m];
+        for (int j = 0; j < m; j++) {
+            int y = labels[rows[j]];
+            int yRow = (j * classes + y) * d;
+            double nearest = Double.POSITIVE_INFINITY;
+            int pick = -1;
+            for (int k = 0; k < classes; k++) {
+                if (k == y) {
+                    continue;
+                }
+                int kRow = (j * classes + k) * d;
+                double dual = 0;
+                for (int e = 0; e < d; e++) {
+                    double g = grad[kRow + e] - grad[yRow + e];
+                    dual += norm == Norm.LINF ? Math.abs(g) : g * g;
+                }
+                dual = norm == Norm.LINF ? dual : Math.sqrt(dual);
+                double df = logits[(j * classes) * classes + k] - logits[(j * classes) * classes + y];
+                double distance = Math.abs(df) / (1e-12 + dual);
+                if (distance < nearest) {
+                    nearest = distance;
+                    pick = k;
+                }
+            }
+            float[] dg = new float[d];
+            int kRow = (j * classes + pick) * d;
+            for (int e = 0; e < d; e++) {
+                dg[e] = grad[kRow + e] - grad[yRow + e];
+            }
+            double df = logits[(j * classes) * classes + pick] - logits[(j * classes) * classes + y];
+            out[j] = Boundary.of(df, dg, 0, x1, rows[j] * d, d);
+        }
+        return out;
+    }
+
+    /** x plus a random direction scaled to eps / 2 in the attack's norm, clipped: the reference's start for restarts. */
+    private float[] randomStart(float[] x, Batch batch, double eps) {
+        int d = batch.pixelsPerImage();
+        float[] start = new float[x.length];
+        for (int i = 0; i < batch.size(); i++) {
+            java.util.SplittableRandom random = new java.util.SplittableRandom(SampleSeeds.of(seed, batch.sampleIds()[i], 0xfabL + batch.draw()));
+            double[] t = new double[d];
+            double size = 0;
+            for (int k = 0; k < d; k++) {
+                t[k] = norm == Norm.LINF ? random.nextDouble(-1.0, 1.0) : random.nextGaussian();
+                size = norm == Norm.LINF ? Math.max(size, Math.abs(t[k])) : size + t[k] * t[k];
+            }
+            double scale = eps / 2 / (norm == Norm.LINF ? size : Math.sqrt(size));
+            for (int k = 0; k < d; k++) {
+                start[i * d + k] = (float) Math.max(0, Math.min(1, x[i * d + k] + t[k] * scale));
+            }
+        }
+        return start;
     }
 
     private double[] project(float[] t, int offset, double[] w, double b) {
@@ -208,20 +339,35 @@ public final class Fab implements Attack {
         }
     }
 
-    /** {@code type: fab}: FAB-T as in AutoAttack's standard ensemble, 100 steps, 9 target classes. */
-    public record Spec(String label, String norm, Integer steps, Integer targetClasses, List<Double> epsilons) implements AttackSpec {
+    /**
+     * {@code type: fab}: FAB-T as in AutoAttack's standard ensemble, 100 steps, 9 target classes;
+     * with {@code targeted: false}, untargeted FAB as in its plus version (add {@code restarts: 5}).
+     */
+    public record Spec(String label, String norm, Integer steps, Boolean targeted, Integer targetClasses, Integer restarts,
+                       List<Double> epsilons) implements AttackSpec {
         static final String TYPE = "fab";
 
         public Spec {
             Norm n = ParamChecks.norm(TYPE, norm);
             norm = n == Norm.L2 ? "l2" : "linf";
             steps = ParamChecks.steps(TYPE, steps, 100);
-            targetClasses = targetClasses == null ? 9 : targetClasses;
-            if (targetClasses < 1 || targetClasses > 999) {
+            targeted = targeted == null || targeted;
+            if (!targeted && targetClasses != null) {
+                throw new advbench.SpecException("target_classes", TYPE + ": target_classes is for the targeted version; untargeted FAB"
+                        + " (targeted: false) takes the nearest class at every step");
+            }
+            if (targeted && restarts != null && restarts != 1) {
+                throw new advbench.SpecException("restarts", TYPE + ": FAB-T runs once per target class; restarts are for untargeted FAB"
+                        + " (targeted: false)");
+            }
+            targetClasses = !targeted ? null : targetClasses == null ? 9 : targetClasses;
+            if (targetClasses != null && (targetClasses < 1 || targetClasses > 999)) {
                 throw new advbench.SpecException("target_classes", TYPE + " target_classes must be at least 1 and at most 999, got "
                         + targetClasses);
             }
-            label = ParamChecks.label(label, "FAB" + (n == Norm.L2 ? "-L2" : "") + "-T" + (steps != 100 ? "-" + steps : ""));
+            restarts = ParamChecks.restarts(TYPE, restarts);
+            label = ParamChecks.label(label, "FAB" + (n == Norm.L2 ? "-L2" : "") + (targeted ? "-T" : "") + (steps != 100 ? "-" + steps : "")
+                    + (restarts > 1 ? "x" + restarts : ""));
             epsilons = ParamChecks.epsilons(epsilons, n, "epsilons");
         }
 
@@ -238,7 +384,7 @@ public final class Fab implements Attack {
         @Override
         public void checkAgainst(advbench.data.DataShape shape, List<Double> sweep) {
             AttackSpec.super.checkAgainst(shape, sweep);
-            if (targetClasses > shape.classes() - 1) {
+            if (targetClasses != null && targetClasses > shape.classes() - 1) {
                 throw new advbench.SpecException("target_classes", targetClasses + " target classes, but the data has only "
                         + (shape.classes() - 1) + " classes besides the true one");
             }
@@ -246,7 +392,7 @@ public final class Fab implements Attack {
 
         @Override
         public Attack build(long seed) {
-            return new Fab(label, epsilonNorm(), steps, targetClasses);
+            return new Fab(label, epsilonNorm(), steps, targetClasses == null ? 0 : targetClasses, restarts, seed);
         }
     }
 }

@@ -69,7 +69,14 @@ class AttackContractTest {
                 "{type: apgd, norm: l2, steps: 20, epsilons: [0.0, 1.0, 2.5]}",
                 "{type: apgd-t, steps: 10, target_classes: 3}",
                 "{type: apgd-t, norm: l2, steps: 10, target_classes: 2, epsilons: [0.0, 1.0, 2.0]}",
-                "{type: fab, norm: l2, steps: 10, target_classes: 2, epsilons: [0.0, 1.0, 2.0]}"));
+                "{type: fab, norm: l2, steps: 10, target_classes: 2, epsilons: [0.0, 1.0, 2.0]}",
+                "{type: fab, targeted: false, steps: 10, restarts: 2}",
+                "{type: fab, norm: l2, targeted: false, steps: 10, epsilons: [0.0, 1.0, 2.0]}",
+                "{type: square, norm: l2, queries: 300, epsilons: [0.0, 1.0, 2.5]}",
+                "{type: apgd, steps: 10, eot: 2}",
+                "{type: autoattack, version: plus, steps: 10, target_classes: 2, queries: 50}",
+                "{type: autoattack, version: rand, steps: 10}",
+                "{type: autoattack, norm: l2, steps: 5, target_classes: 2, queries: 50, epsilons: [0.0, 1.0, 2.0]}"));
         return yaml.stream().map(AttackContractTest::spec);
     }
 

@@ -28,7 +28,7 @@ class AutoAttackTest {
         Classifier model = TestFixtures.trainedCnn();
         LabeledImages images = TestFixtures.mnistSubset().test().first(N);
         List<Attack> parts = List.of(new Apgd("APGD-CE", Norm.LINF, 20, 1, "ce", 0, 5), new Apgd("APGD-T", Norm.LINF, 20, 1, "dlr", 3, 5),
-                new Square("Square", 200, 0.8, 1, 5));
+                new Square("Square", Norm.LINF, 200, 0.8, 1, 5));
         AutoAttack ensemble = new AutoAttack("AA", Norm.LINF, parts);
         assertEquals(List.of("clean", "APGD-CE", "APGD-T", "Square"), ensemble.stages());
         double eps = 0.1;
@@ -76,5 +76,53 @@ class AutoAttackTest {
                 assertTrue(Math.abs(adv[k] - x[k]) <= eps + 1e-6 && adv[k] >= 0 && adv[k] <= 1);
             }
         }
+    }
+
+    /** The versions' attacks, in the reference's order, names and budgets. */
+    @Test
+    void versionsRunTheReferencesAttacksInItsOrder() {
+        assertEquals(List.of("clean", "APGD-CE", "APGD-T", "FAB-T", "Square"), build("standard", "linf").stages());
+        assertEquals(List.of("clean", "APGD-L2-CE", "APGD-L2-T", "FAB-L2-T", "Square-L2"), build("standard", "l2").stages());
+        AutoAttack plus = build("plus", "linf");
+        assertEquals(List.of("clean", "APGD-CE", "APGD-DLR", "FAB", "Square", "APGD-T", "FAB-T"), plus.stages());
+        assertEquals(List.of(5, 5, 5, 1, 9, 9), plus.attacks().stream().map(Attack::restarts).toList(),
+                "5 restarts of APGD-CE, APGD-DLR and FAB; one run per target class of APGD-T and FAB-T");
+        assertEquals(List.of("clean", "APGD-CE", "APGD-DLR"), build("rand", "linf").stages());
+        assertEquals("AutoAttack-plus", spec("{type: autoattack, version: plus}").label());
+        Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+                () -> advbench.experiment.ExperimentLoader.YAML.readValue("{type: autoattack, version: fast}", AttackSpec.class));
+        assertTrue(e.getCause() instanceof advbench.SpecException s && s.field().equals("version")
+                && s.getMessage().contains("standard, plus, rand"), String.valueOf(e.getCause()));
+    }
+
+    /**
+     * Expectation over transformation averages the gradients of {@code eot} passes: on a
+     * deterministic model they are all the same, so the attack's result is too (L-inf uses only
+     * the gradient's sign) and only the cost grows, eot backward passes per step.
+     */
+    @Test
+    void eotOnADeterministicModelChangesOnlyTheCost() {
+        Classifier model = TestFixtures.trainedCnn();
+        LabeledImages images = TestFixtures.mnistSubset().test().first(40);
+        try (NDManager scope = model.manager().newSubManager()) {
+            Batch batch = new Batch(ImageBatch.of(scope, images), images.labels(), IntStream.range(0, 40).toArray());
+            Goal goal = new Goal(images.labels(), null, false);
+            long b0 = model.passes().backward();
+            Adversarial once = new Apgd("APGD-CE", Norm.LINF, 10, 1, "ce", 0, 5).attack(model, batch, goal, 0.1);
+            long b1 = model.passes().backward();
+            Adversarial thrice = new Apgd("APGD-CE", Norm.LINF, 10, 1, "ce", 0, 5, 3).attack(model, batch, goal, 0.1);
+            long b2 = model.passes().backward();
+            assertArrayEquals(once.images().toFloatArray(), thrice.images().toFloatArray());
+            assertArrayEquals(once.predicted(), thrice.predicted());
+            assertEquals(3 * (b1 - b0), b2 - b1, "three gradient passes per step instead of one");
+        }
+    }
+
+    static AttackSpec spec(String yaml) {
+        return AttackContractTest.spec(yaml);
+    }
+
+    static AutoAttack build(String version, String norm) {
+        return (AutoAttack) spec("{type: autoattack, version: " + version + ", norm: " + norm + "}").build(1);
     }
 }

@@ -145,4 +145,24 @@ class HyperplaneProjectionTest {
         assertEquals(-0.5, e[0], 1e-12);
         assertEquals(-0.5, e[1], 1e-12);
     }
+
+    /** The primitive merge sort orders as a stable boxed sort does, ties (many 0 and 1 pixels) and -0.0 included. */
+    @Test
+    void sortedIndicesAreAStableSort() {
+        java.util.Random random = new java.util.Random(7);
+        for (int n : new int[] {1, 2, 3, 17, 784, 3072}) {
+            double[] v = new double[n];
+            for (int i = 0; i < n; i++) {
+                int kind = random.nextInt(5);
+                v[i] = kind == 0 ? 0.0 : kind == 1 ? -0.0 : kind == 2 ? 1.0 : random.nextDouble() * 2 - 1;
+            }
+            Integer[] boxed = new Integer[n];
+            for (int i = 0; i < n; i++) {
+                boxed[i] = i;
+            }
+            java.util.Arrays.sort(boxed, (x, y) -> Double.compare(v[x], v[y]));
+            org.junit.jupiter.api.Assertions.assertArrayEquals(java.util.Arrays.stream(boxed).mapToInt(Integer::intValue).toArray(),
+                    HyperplaneProjection.sortedIndices(v), "n = " + n);
+        }
+    }
 }

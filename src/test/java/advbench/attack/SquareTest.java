@@ -1,12 +1,17 @@
 package advbench.attack;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The Square Attack's schedule, by hand: what AutoAttack's settings give on MNIST and CIFAR image sizes. */
+/**
+ * The Square Attack's schedule and L2 blocks, by hand: what AutoAttack's settings give on MNIST
+ * and CIFAR image sizes, and the reference's eta_rectangles and eta on small sizes.
+ */
 class SquareTest {
 
     static List<Integer> sides(int h, int w) {
@@ -32,5 +37,57 @@ class SquareTest {
         assertEquals(List.of(29, 29, 20, 20, 14, 14, 10, 10, 7, 7, 5, 5, 4, 4, 3, 3), sides(32, 32));
         assertEquals(1, Square.side(0.001, 4, 4), "at least one pixel");
         assertEquals(4, Square.side(1.0, 4, 8), "at most the image");
+    }
+
+    /** L2 windows are odd and at least 3: 25, 19, 13, 9, 7, 5, 3 on 28 x 28 (18 and 6 become 19 and 7). */
+    @Test
+    void l2WindowSidesAreOddAndAtLeastThree() {
+        List<Integer> s = new ArrayList<>();
+        for (int it : new int[] {0, 11, 51, 201, 501, 1001, 2001, 4001}) {
+            s.add(Square.sideL2(Square.p(0.8, it), 28, 28));
+        }
+        assertEquals(List.of(25, 19, 13, 9, 7, 5, 3, 3), s);
+        assertEquals(3, Square.sideL2(0.8, 3, 3));
+        assertEquals(2, Square.sideL2(0.8, 2, 2), "at most the image");
+    }
+
+    /**
+     * eta_rectangles(1, 2): centre (0, 1); ring 0 adds 1 at (0, 1), ring 1 adds 1/4 to the whole
+     * row, so [1/4, 5/4] before scaling to unit length. eta_rectangles(3, 3): 1 + 1/4 at the
+     * centre, 1/4 around it.
+     */
+    @Test
+    void rectanglesByHand() {
+        double n = Math.sqrt(1.0 / 16 + 25.0 / 16);
+        assertArrayEquals(new double[] {0.25 / n, 1.25 / n}, Square.rectangles(1, 2), 1e-12);
+        double m = Math.sqrt(8 / 16.0 + 25 / 16.0);
+        double[] r = Square.rectangles(3, 3);
+        assertEquals(1.25 / m, r[4], 1e-12);
+        assertEquals(0.25 / m, r[0], 1e-12);
+        assertEquals(0.25 / m, r[8], 1e-12);
+        assertEquals(0, Square.rectangles(0, 3).length);
+    }
+
+    /**
+     * eta(s): top s/2 rows positive, the rest negative, unit length; eta(1) is the single entry -1
+     * (the top half is empty); transposing swaps the halves into left and right.
+     */
+    @Test
+    void blocksHaveAPositiveAndANegativeHalfOfUnitLength() {
+        assertArrayEquals(new double[] {-1}, Square.block(1, false), 1e-12);
+        for (int s : new int[] {3, 5, 25}) {
+            double[] eta = Square.block(s, false);
+            double[] t = Square.block(s, true);
+            double sum = 0;
+            for (int row = 0; row < s; row++) {
+                for (int col = 0; col < s; col++) {
+                    double v = eta[row * s + col];
+                    sum += v * v;
+                    assertTrue(row < s / 2 ? v > 0 : v < 0, "sign at " + row + "," + col);
+                    assertEquals(v, t[col * s + row], 0);
+                }
+            }
+            assertEquals(1, sum, 1e-9);
+        }
     }
 }
