@@ -35,6 +35,10 @@ public final class Evaluator {
         int n = test.count();
         int[] clean = model.predictAll(test, batchSize);
         int[] gradientFaults = checkGradients(model, test);
+        boolean randomised = RandomnessCheck.repeatedForwardsDiffer(model, test, batchSize);
+        if (randomised) {
+            log.info("the model is randomised: " + RandomnessCheck.FORWARDS + " forwards of the same test images differ");
+        }
         LabeledImages samples = test.first(gridSamples);
         Examples.Shot cleanShot = shot(model, samples.pixels(), Arrays.copyOf(clean, samples.count()), samples);
         List<Examples.Row> rows = new ArrayList<>();
@@ -76,7 +80,7 @@ public final class Evaluator {
             }
         }
         return new Evaluation(test.shape(), test.labels().clone(), clean, List.copyOf(outcomes), gradientFaults[0],
-                gradientFaults[1], new Examples(samples, cleanShot, List.copyOf(rows)));
+                gradientFaults[1], new Examples(samples, cleanShot, List.copyOf(rows)), randomised);
     }
 
     private void attackBatch(Classifier model, LabeledImages test, int from, int to, PlannedAttack planned,

@@ -52,6 +52,11 @@ final class SanityChecks {
                 }
             }
         }
+        if (ev.randomised()) {
+            w.add("the model is randomised (" + RandomnessCheck.FORWARDS + " forwards of the same test images differ): its accuracies vary"
+                    + " from forward to forward, and gradient attacks need expectation over transformation (autoattack with version: rand,"
+                    + " or apgd with eot: 20)");
+        }
         weakerThanSingleStep(ev, w);
         strongerWithoutGradients(ev, w);
         if (gradients.zeroShare() > GRADIENT_FAULT_SHARE || gradients.nonFiniteShare() > 0) {
@@ -107,19 +112,29 @@ final class SanityChecks {
             }
         }
         for (AttackOutcome a : ev.attacks()) {
-            if (a.stages() == null || !a.stages().contains("Square")) {
+            int square = a.stages() == null ? -1 : squareStage(a.stages());
+            if (square < 1) {
                 continue;
             }
-            int square = a.stages().indexOf("Square");
             for (EpsilonOutcome e : a.perEpsilon()) {
                 double[] after = MetricsCalculator.accuracyAfterStages(e.stages(), a.stages().size());
                 double drop = after[square - 1] - after[square];
                 if (drop > GRADIENT_FREE_SHARE) {
-                    w.add(String.format(Locale.ROOT, "%s: Square, which uses no gradient, takes %.2f points off what the gradient attacks"
-                            + " left at epsilon %s: a sign of gradient masking", a.attack(), 100 * drop, e.epsilon()));
+                    w.add(String.format(Locale.ROOT, "%s: %s, which uses no gradient, takes %.2f points off what the gradient attacks"
+                            + " left at epsilon %s: a sign of gradient masking", a.attack(), a.stages().get(square), 100 * drop, e.epsilon()));
                 }
             }
         }
+    }
+
+    /** The ensemble stage run by Square (named Square, or Square-L2 in L2), or -1. */
+    private static int squareStage(List<String> stages) {
+        for (int k = 0; k < stages.size(); k++) {
+            if (stages.get(k).equals("Square") || stages.get(k).startsWith("Square-")) {
+                return k;
+            }
+        }
+        return -1;
     }
 
     /** Samples that an untargeted single-step attack fools but an iterative one at the same epsilon does not. */

@@ -10,15 +10,28 @@ import advbench.eval.Sweep;
  * @param threads PyTorch intra-op threads, 0 for all cores (the command line's --threads wins)
  * @param skipDecided an epsilon sweep does not attack again a sample fooled at a smaller epsilon
  * @param earlyStop an iterative attack stops updating a sample at its first success
+ * @param samples attack only the first this many test images (0: all), a stated subset as
+ *                AutoAttack evaluations often use; training, its records and the model cache key
+ *                are as without it, so cached weights are reused
  */
-public record EvaluationSpec(Integer batchSize, Integer threads, Boolean skipDecided, Boolean earlyStop) {
-    public static final EvaluationSpec DEFAULT = new EvaluationSpec(null, null, null, null);
+public record EvaluationSpec(Integer batchSize, Integer threads, Boolean skipDecided, Boolean earlyStop, Integer samples) {
+    public static final EvaluationSpec DEFAULT = new EvaluationSpec(null, null, null, null, null);
+
+    public EvaluationSpec(Integer batchSize, Integer threads, Boolean skipDecided, Boolean earlyStop) {
+        this(batchSize, threads, skipDecided, earlyStop, null);
+    }
 
     public EvaluationSpec {
         batchSize = SpecException.between(batchSize == null ? 500 : batchSize, 1, SpecException.MAX_BATCH, "batch_size");
         threads = SpecException.between(threads == null ? 0 : threads, 0, 1024, "threads");
         skipDecided = skipDecided == null || skipDecided;
         earlyStop = earlyStop == null || earlyStop;
+        samples = SpecException.atLeast(samples == null ? 0 : samples, 0, "samples");
+    }
+
+    /** The test images attacked: the first {@code samples}, or all. */
+    public advbench.data.LabeledImages of(advbench.data.LabeledImages test) {
+        return samples > 0 && samples < test.count() ? test.first(samples) : test;
     }
 
     public Sweep sweep() {

@@ -6,6 +6,7 @@ import advbench.UserError;
 import advbench.attack.AttackSpec;
 import advbench.data.DataLoader;
 import advbench.data.Dataset;
+import advbench.data.LabeledImages;
 import advbench.eval.Evaluation;
 import advbench.eval.Evaluator;
 import advbench.eval.Metrics;
@@ -67,6 +68,10 @@ public final class ExperimentRunner {
         checkAgainstData(spec, sources, data, experimentFile);
         log.info(String.format("data: %s, %d training and %d test images of %s, %d classes", data.name(), data.train().count(),
                 data.test().count(), data.shape().describeImage(), data.shape().classes()));
+        LabeledImages attacked = spec.evaluation().of(data.test());
+        if (attacked.count() < data.test().count()) {
+            log.info("evaluation: the first " + attacked.count() + " of the " + data.test().count() + " test images (evaluation.samples)");
+        }
         if (spec.outputs().gridSamples() > data.test().count()) {
             log.info("outputs.grid_samples: " + spec.outputs().gridSamples() + " is more than the " + data.test().count()
                     + " test images; the grid shows " + data.test().count());
@@ -85,10 +90,10 @@ public final class ExperimentRunner {
                     .map(a -> new PlannedAttack(a.build(spec.seed()), spec.epsilonsFor(a))).toList();
             RunRecorder recorder = new RunRecorder(folder);
             List<ModelRun> runs = phases.time("evaluation", () -> java.util.stream.IntStream.range(0, models.size())
-                    .mapToObj(i -> evaluate(models.get(i), origin(sources.get(i).start()), recorder, data, attacks, spec)).toList());
+                    .mapToObj(i -> evaluate(models.get(i), origin(sources.get(i).start()), recorder, attacked, attacks, spec)).toList());
             RunRecorder.Results results = new RunRecorder.Results(spec.name(), spec.seed(), ExperimentLoader.sha256(config),
                     experimentFile.toAbsolutePath().toString(), data.provenance(), data.shape(), data.train().count(),
-                    data.test().count(), models.get(0).model().architecture(), runs);
+                    attacked.count(), models.get(0).model().architecture(), runs);
             MetricsDocument metrics = phases.time("report", () -> {
                 MetricsDocument doc = recorder.write(results);
                 int drawn = Figures.renderOwn(folder.dir(), spec.outputs().figureOptions()).written().size();
@@ -181,12 +186,14 @@ public final class ExperimentRunner {
     }
 
     /** Saves the model's weights into the run folder and sweeps every attack over the test set. */
-    private ModelRun evaluate(ModelProvider.Provided m, Manifest.Origin origin, RunRecorder recorder, Dataset data, List<PlannedAttack> attacks,
-                              ExperimentSpec spec) {
+    private ModelRun evaluate(ModelProvider.Provided m, Manifest.Origin origin, RunRecorder recorder, LabeledImages test,
+                              List<PlannedAttack> attacks, ExperimentSpec spec) {
         String weights = recorder.saveWeights(m.label(), m.model());
         log.info("evaluating " + m.label());
+        // the attacks draw from their own seeded streams; this seeds what a randomised model draws in libtorch
+        Engines.seed(spec.seed());
         Evaluation evaluation = new Evaluator(spec.evaluation().batchSize(), spec.evaluation().sweep(), log)
-                .evaluate(m.model(), data.test(), attacks, spec.outputs().gridSamples());
+                .evaluate(m.model(), test, attacks, spec.outputs().gridSamples());
         Metrics metrics = MetricsCalculator.compute(evaluation);
         Summary.lines(m.label(), metrics).forEach(log::info);
         return new ModelRun(m.label(), m.cacheKey(), weights, m.model().architecture(), m.model().preprocessing(), origin, m.training(), m.trainSamples(), m.holdoutSamples(), evaluation, metrics);

@@ -27,7 +27,7 @@ public final class ModelSources {
 
     /** The baseline model a finished run saved, to be opened as it is ({@code bench benchmark} times it). */
     public static ModelSource savedBaseline(Path runDir) {
-        ModelSpec m = new ModelSpec(null, null, runDir.toString(), null, null, null, null, null, null, null, null);
+        ModelSpec m = new ModelSpec(null, null, runDir.toString(), null, null, null, null, null, null, null, null, null);
         Start start = start(m, Path.of("."));
         return new ModelSource(ModelRun.BASELINE, start.start(), start.preprocessing(), null, "evaluating " + start.what(), Map.of());
     }
@@ -79,7 +79,7 @@ public final class ModelSources {
                 throw new SpecException("file", file + (Files.isDirectory(file) ? " is a folder, not a TorchScript file" : " does not exist"));
             }
             String sha = sha256(file, "file");
-            return new Start(new ModelSource.TorchScriptFile(file, sha), given, "TorchScript " + m.file(), identity("torchscript", sha, null));
+            return new Start(new ModelSource.TorchScriptFile(file, sha, Boolean.TRUE.equals(m.randomised())), given, "TorchScript " + m.file(), identity("torchscript", sha, null));
         }
         if (m.run() != null) {
             SavedModel saved;
@@ -88,7 +88,7 @@ public final class ModelSources {
             } catch (UserError e) {
                 throw new SpecException("run", e.getMessage());
             }
-            ModelSource.Start s = saved.isTorchScript() ? new ModelSource.TorchScriptFile(saved.weights(), saved.sha256())
+            ModelSource.Start s = saved.isTorchScript() ? new ModelSource.TorchScriptFile(saved.weights(), saved.sha256(), false)
                     : new ModelSource.SavedWeights(saved.architecture(), saved.weights().getParent(), saved.sha256());
             Map<String, Object> id = identity("run", saved.sha256(), saved.architecture());
             if (saved.preprocessing() != null) {

@@ -28,11 +28,13 @@ import java.util.List;
  * @param optimizer adam or sgd (SGD with momentum 0.9)
  * @param trainableLayers all (default) or last: fine-tune only the last layer of a loaded model
  * @param augmentation random shifts, rotations, zoom and flips of the training images
+ * @param randomised with {@code file}: the network is random on purpose (a randomised defence),
+ *                   so repeated forwards may differ; admitted, and reported, instead of refused
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ModelSpec(String architecture, String file, String run, Boolean defended, PreprocessingSpec preprocessing,
                         Integer epochs, Integer batchSize, String optimizer, Double learningRate, String trainableLayers,
-                        AugmentationSpec augmentation) {
+                        AugmentationSpec augmentation, Boolean randomised) {
     public static final List<String> OPTIMIZERS = List.of("adam", "sgd");
     public static final List<String> LAYERS = List.of("all", "last");
 
@@ -54,6 +56,10 @@ public record ModelSpec(String architecture, String file, String run, Boolean de
         if (run != null && run.isBlank()) {
             throw new SpecException("run", "must name a run folder");
         }
+        if (Boolean.TRUE.equals(randomised) && file == null) {
+            throw new SpecException("randomised", "only a TorchScript file (file) can be a randomised model");
+        }
+        randomised = Boolean.TRUE.equals(randomised) ? Boolean.TRUE : null; // false is the default, left out of the key
         if (defended != null && run == null) {
             throw new SpecException("defended", "only a model from an earlier run (run) can be its defended one");
         }

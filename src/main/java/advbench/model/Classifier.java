@@ -100,6 +100,15 @@ public final class Classifier implements AutoCloseable {
      * probabilities are a warning, given to {@code warn}.
      */
     public static Classifier torchScript(Path file, DataShape shape, Preprocessing preprocessing, java.util.function.Consumer<String> warn) {
+        return torchScript(file, shape, preprocessing, false, warn);
+    }
+
+    /**
+     * As above; a {@code randomised} network (declared random on purpose, a randomised defence)
+     * may give different outputs for the same images, which would otherwise be refused.
+     */
+    public static Classifier torchScript(Path file, DataShape shape, Preprocessing preprocessing, boolean randomised,
+                                         java.util.function.Consumer<String> warn) {
         Model model = Model.newInstance(TORCHSCRIPT, "PyTorch");
         try {
             TorchScriptBlock script = TorchScriptBlock.load(model.getNDManager(), file);
@@ -107,7 +116,7 @@ public final class Classifier implements AutoCloseable {
             Classifier classifier = new Classifier(TORCHSCRIPT, shape, model, script, preprocessing);
             classifier.setTrainable(false);
             classifier.unchangedScript = file;
-            OutputCheck.check(classifier).forEach(warn);
+            OutputCheck.check(classifier, randomised).forEach(warn);
             return classifier;
         } catch (RuntimeException e) {
             model.close();

@@ -14,7 +14,8 @@ import java.util.Random;
 /**
  * Probe forwards that check a network from outside against the data before a run relies on it:
  * a few random images must give one finite logit vector per image with one entry per class, the
- * same twice (dropout off), and the same alone as in a batch (batch norm on running statistics).
+ * same twice (dropout off), and the same alone as in a batch (batch norm on running statistics);
+ * a network declared randomised is spared those two and only warned about if it is not random.
  * What is wrong is a one-line {@link UserError}; outputs that look like probabilities are only a
  * warning, since such a model can be right but masks gradients.
  */
@@ -23,8 +24,15 @@ final class OutputCheck {
 
     static final int PROBES = 4;
 
+    private static final String PROBABILITIES = "warning: the model's outputs look like probabilities (each row is in [0, 1] and sums"
+            + " to 1): a softmax at the end masks gradients and makes gradient attacks look weaker than they are; export the logits";
+
     /** Returns the warnings; throws on anything that would make the run's numbers wrong. */
     static List<String> check(Classifier classifier) {
+        return check(classifier, false);
+    }
+
+    static List<String> check(Classifier classifier, boolean randomised) {
         DataShape shape = classifier.shape();
         List<String> warnings = new ArrayList<>();
         try (NDManager scope = classifier.manager().newSubManager()) {
@@ -36,9 +44,20 @@ final class OutputCheck {
             NDArray batch = scope.create(pixels, new Shape(PROBES, shape.channels(), shape.height(), shape.width()));
             float[] first = logits(classifier, scope, batch, shape);
             float[] again = logits(classifier, scope, batch, shape);
-            if (maxDifference(first, again, 0, first.length) > 1e-5 * (1 + maxAbs(first))) {
+            boolean differ = maxDifference(first, again, 0, first.length) > 1e-5 * (1 + maxAbs(first));
+            if (randomised) {
+                if (!differ) {
+                    warnings.add("warning: the model is declared randomised, but two forwards of the same images gave the same outputs");
+                }
+                if (looksLikeProbabilities(first, shape.classes())) {
+                    warnings.add(PROBABILITIES);
+                }
+                return warnings; // alone or in a batch, a random network gives other outputs anyway
+            }
+            if (differ) {
                 throw new UserError("gives different outputs for the same images twice: dropout (or another random layer) is active;"
-                        + " export the model after model.eval() (torch.jit.trace keeps the mode it was traced in)");
+                        + " export the model after model.eval() (torch.jit.trace keeps the mode it was traced in), or, if the"
+                        + " randomness is the defence, declare it with randomised: true in the model section");
             }
             float[] alone;
             try {
@@ -51,8 +70,7 @@ final class OutputCheck {
                         + " export the model after model.eval() (torch.jit.trace keeps the mode it was traced in)");
             }
             if (looksLikeProbabilities(first, shape.classes())) {
-                warnings.add("warning: the model's outputs look like probabilities (each row is in [0, 1] and sums to 1): a softmax"
-                        + " at the end masks gradients and makes gradient attacks look weaker than they are; export the logits");
+                warnings.add(PROBABILITIES);
             }
         }
         return warnings;

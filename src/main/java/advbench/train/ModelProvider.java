@@ -61,7 +61,7 @@ public final class ModelProvider {
             return Classifier.create(f.architecture(), shape, source.preprocessing());
         }
         if (start instanceof ModelSource.TorchScriptFile t) {
-            return Classifier.torchScript(t.file(), shape, source.preprocessing(), warn);
+            return Classifier.torchScript(t.file(), shape, source.preprocessing(), t.randomised(), warn);
         }
         if (start instanceof ModelSource.SavedWeights w) {
             Classifier c = Classifier.create(w.architecture(), shape, source.preprocessing());

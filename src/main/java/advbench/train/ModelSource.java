@@ -32,7 +32,7 @@ public record ModelSource(String label, Start start, Preprocessing preprocessing
      *
      * @param sha256 of the file, for the run's manifest
      */
-    public record TorchScriptFile(Path file, String sha256) implements Start {}
+    public record TorchScriptFile(Path file, String sha256, boolean randomised) implements Start {}
 
     /**
      * Weights an earlier run saved for an architecture built here.

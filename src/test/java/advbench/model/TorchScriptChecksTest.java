@@ -89,4 +89,25 @@ class TorchScriptChecksTest {
             assertEquals(List.of(), none, "logits give no warning");
         }
     }
+
+    /**
+     * A network random on purpose (here: dropout left on) is refused unless declared randomised,
+     * and the refusal says how to declare it; declared, it loads and gives different outputs.
+     */
+    @Test
+    void aRandomisedModelLoadsOnlyWhenDeclared() {
+        assertTrue(refusal("traced-dropout.pt", SMALL).endsWith("declare it with randomised: true in the model section"));
+        List<String> warnings = new ArrayList<>();
+        try (Classifier c = Classifier.torchScript(DjlTorchScriptTest.fixture("traced-dropout.pt"), SMALL, null, true, warnings::add);
+             ai.djl.ndarray.NDManager scope = c.manager().newSubManager()) {
+            assertEquals(List.of(), warnings);
+            ai.djl.ndarray.NDArray x = scope.ones(new ai.djl.ndarray.types.Shape(2, 1, 8, 8));
+            assertTrue(!java.util.Arrays.equals(c.logits(x).toFloatArray(), c.logits(x).toFloatArray()), "two forwards differ");
+        }
+        List<String> deterministic = new ArrayList<>();
+        try (Classifier c = Classifier.torchScript(DjlTorchScriptTest.fixture("softmax.pt"), SMALL, null, true, deterministic::add)) {
+            assertTrue(deterministic.get(0).contains("declared randomised, but two forwards of the same images gave the same outputs"),
+                    deterministic.toString());
+        }
+    }
 }
