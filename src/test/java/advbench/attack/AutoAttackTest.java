@@ -125,4 +125,39 @@ class AutoAttackTest {
     static AutoAttack build(String version, String norm) {
         return (AutoAttack) spec("{type: autoattack, version: " + version + ", norm: " + norm + "}").build(1);
     }
+
+    /**
+     * The issue's strength checks on the trained CNN: APGD-CE (100 steps) fools every sample
+     * PGD-40 fools, at two epsilons; Square lowers the accuracy without a single backward pass.
+     */
+    @Test
+    void apgdIsAtLeastAsStrongAsPgd40AndSquareNeedsNoGradient() {
+        Classifier model = TestFixtures.trainedCnn();
+        LabeledImages images = TestFixtures.mnistSubset().test().first(N);
+        try (NDManager scope = model.manager().newSubManager()) {
+            Batch batch = new Batch(ImageBatch.of(scope, images), images.labels(), IntStream.range(0, N).toArray());
+            Goal goal = new Goal(images.labels(), null, true);
+            for (double eps : new double[] {0.05, 0.1}) {
+                boolean[] pgd = IterativeAttacksTest.pgd(40, 1, Pgd.Start.RANDOM, 5, null).attack(model, batch, goal, eps).success();
+                boolean[] apgd = new Apgd("APGD-CE", Norm.LINF, 100, 1, "ce", 0, 5).attack(model, batch, goal, eps).success();
+                int pgdFooled = 0;
+                for (int i = 0; i < N; i++) {
+                    assertTrue(apgd[i] || !pgd[i], "sample " + i + " fooled by PGD-40 but not by APGD-CE at " + eps);
+                    pgdFooled += pgd[i] ? 1 : 0;
+                }
+                assertTrue(pgdFooled > 0, "PGD-40 fools some samples at " + eps);
+            }
+            boolean[] clean = goal.success(model.predict(batch.images()));
+            long backward = model.passes().backward();
+            boolean[] square = new Square("Square", Norm.LINF, 500, 0.8, 1, 5).attack(model, batch, goal, 0.2).success();
+            assertEquals(backward, model.passes().backward(), "Square takes no gradient");
+            int before = 0;
+            int after = 0;
+            for (int i = 0; i < N; i++) {
+                before += clean[i] ? 0 : 1;
+                after += square[i] ? 0 : 1;
+            }
+            assertTrue(after < before - N / 10, "Square lowers the accuracy by more than 10 points: " + before + " -> " + after);
+        }
+    }
 }

@@ -86,11 +86,18 @@ class FaultTest {
         /** Waits for a log line containing {@code text}, then kills the process with SIGKILL. */
         void killAt(String text) throws InterruptedException {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while (lines.stream().noneMatch(l -> l.contains(text)) && process.isAlive() && System.nanoTime() < deadline) {
+            while (!saw(text) && process.isAlive() && System.nanoTime() < deadline) {
                 Thread.sleep(5);
             }
             process.destroyForcibly(); // SIGKILL on Linux: no shutdown hook, no finally block runs
             process.waitFor(30, TimeUnit.SECONDS);
+        }
+
+        /** Whether a line so far contains text; a synchronized list's stream must hold its lock while the reader adds lines. */
+        boolean saw(String text) {
+            synchronized (lines) {
+                return lines.stream().anyMatch(l -> l.contains(text));
+            }
         }
 
         int waitFor() throws InterruptedException {
@@ -99,7 +106,9 @@ class FaultTest {
         }
 
         String err() {
-            return String.join("\n", lines);
+            synchronized (lines) {
+                return String.join("\n", lines);
+            }
         }
 
         /** The newest complete run folder (run ids sort by their start time). */
