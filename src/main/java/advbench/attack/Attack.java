@@ -16,7 +16,8 @@ import ai.djl.ndarray.NDArray;
  * inside a batch.
  *
  * <p>To add an attack: one file here with the attack and its {@link AttackSpec} record, and one
- * line in {@link Attacks}.
+ * line in {@link Attacks}. A minimum-norm attack (no budget; the smallest perturbation per
+ * sample) extends {@link MinimumNorm} and writes only its search.
  */
 public interface Attack {
 

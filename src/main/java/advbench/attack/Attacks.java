@@ -25,6 +25,7 @@ public final class Attacks {
         TYPES.put("fab", Fab.Spec.class);
         TYPES.put("square", Square.Spec.class);
         TYPES.put("autoattack", AutoAttack.Spec.class);
+        TYPES.put("deepfool", DeepFool.Spec.class);
     }
 
     /** Type name to parameters record, in the order they are listed to users. */

@@ -225,54 +225,37 @@ public final class Fab implements Attack {
      */
     private Boundary[] nearestBoundaries(Classifier model, NDArray images, float[] x1, int[] rows, int[] labels, int classes, int d) {
         int m = rows.length;
-        float[] repeated = new float[m * classes * d];
-        int[] copyClass = new int[m * classes];
-        for (int j = 0; j < m; j++) {
-            for (int k = 0; k < classes; k++) {
-                System.arraycopy(x1, rows[j] * d, repeated, (j * classes + k) * d, d);
-                copyClass[j * classes + k] = k;
-            }
+        int[][] all = new int[m][classes];
+        for (int[] row : all) {
+            java.util.Arrays.setAll(row, k -> k);
         }
-        float[] grad;
-        float[] logits;
-        try (NDManager scope = images.getManager().newSubManager()) {
-            NDArray at = scope.create(repeated, shapeOf(images, m * classes));
-            Classifier.Gradient g = model.gradientOf(at, z -> z.mul(CrossEntropy.oneHot(z.getManager(), copyClass, classes)).sum());
-            g.gradient().attach(scope);
-            g.logits().attach(scope);
-            grad = g.gradient().toFloatArray();
-            logits = g.logits().toFloatArray();
-        }
+        ClassGradients jacobian = ClassGradients.of(model, images, x1, rows, d, all);
         Boundary[] out = new Boundary[m];
         for (int j = 0; j < m; j++) {
             int y = labels[rows[j]];
-            int yRow = (j * classes + y) * d;
             double nearest = Double.POSITIVE_INFINITY;
             int pick = -1;
             for (int k = 0; k < classes; k++) {
                 if (k == y) {
                     continue;
                 }
-                int kRow = (j * classes + k) * d;
                 double dual = 0;
                 for (int e = 0; e < d; e++) {
-                    double g = grad[kRow + e] - grad[yRow + e];
+                    double g = jacobian.gradient(j, k, e) - jacobian.gradient(j, y, e);
                     dual += norm == Norm.LINF ? Math.abs(g) : g * g;
                 }
                 dual = norm == Norm.LINF ? dual : Math.sqrt(dual);
-                double df = logits[(j * classes) * classes + k] - logits[(j * classes) * classes + y];
-                double distance = Math.abs(df) / (1e-12 + dual);
+                double distance = Math.abs(jacobian.logit(j, k) - jacobian.logit(j, y)) / (1e-12 + dual);
                 if (distance < nearest) {
                     nearest = distance;
                     pick = k;
                 }
             }
             float[] dg = new float[d];
-            int kRow = (j * classes + pick) * d;
             for (int e = 0; e < d; e++) {
-                dg[e] = grad[kRow + e] - grad[yRow + e];
+                dg[e] = jacobian.gradient(j, pick, e) - jacobian.gradient(j, y, e);
             }
-            double df = logits[(j * classes) * classes + pick] - logits[(j * classes) * classes + y];
+            double df = jacobian.logit(j, pick) - jacobian.logit(j, y);
             out[j] = Boundary.of(df, dg, 0, x1, rows[j] * d, d);
         }
         return out;
