@@ -74,10 +74,7 @@ public final class DeepFool extends MinimumNorm {
                 break;
             }
             if (step == steps) { // the last step's point, checked as every earlier one was
-                int[] now;
-                try (ai.djl.ndarray.NDManager scope = images.getManager().newSubManager()) {
-                    now = model.predict(scope.create(pick(x, rows, d), shapeOf(images, rows.length)));
-                }
+                int[] now = Rows.predict(model, images, x, rows, d);
                 for (int j = 0; j < rows.length; j++) {
                     fooled[rows[j]] = now[j] != labels[rows[j]];
                     predicted[rows[j]] = now[j];
@@ -140,20 +137,6 @@ public final class DeepFool extends MinimumNorm {
             double v = x0[i * d + e] + (1 + overshoot) * total[i * d + e];
             x[i * d + e] = (float) Math.max(0, Math.min(1, v));
         }
-    }
-
-    private static float[] pick(float[] all, int[] rows, int d) {
-        float[] out = new float[rows.length * d];
-        for (int j = 0; j < rows.length; j++) {
-            System.arraycopy(all, rows[j] * d, out, j * d, d);
-        }
-        return out;
-    }
-
-    private static ai.djl.ndarray.types.Shape shapeOf(NDArray like, int n) {
-        long[] s = like.getShape().getShape().clone();
-        s[0] = n;
-        return new ai.djl.ndarray.types.Shape(s);
     }
 
     /** {@code type: deepfool}: Foolbox's defaults, 50 steps, 10 candidate classes, overshoot 0.02; L-inf or L2. */

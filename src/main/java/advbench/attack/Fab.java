@@ -126,7 +126,7 @@ public final class Fab implements Attack {
                     : nearestBoundaries(model, images, x1, rows, labels, classes, d);
             // each sample's projections touch only its own row: spread over the cores while the model waits
             java.util.stream.IntStream.range(0, rows.length).parallel().forEach(j -> step(x, x1, rows[j] * d, planes[j], d));
-            check(predict(model, images, x1, rows, d), rows, x, x1, labels, eps, best, bestPredicted, bestPoint, open, goal, d);
+            check(Rows.predict(model, images, x1, rows, d), rows, x, x1, labels, eps, best, bestPredicted, bestPoint, open, goal, d);
         }
         for (int i = 0; i < n; i++) {
             if (best[i] <= eps) {
@@ -199,7 +199,7 @@ public final class Fab implements Attack {
         float[] grad;
         float[] logits;
         try (NDManager scope = images.getManager().newSubManager()) {
-            NDArray at = scope.create(pick(x1, rows, d), shapeOf(images, rows.length));
+            NDArray at = Rows.images(scope, images, x1, rows, d);
             int[] y = Rows.pick(labels, rows);
             int[] t = Rows.pick(target, rows);
             Classifier.Gradient g = model.gradientOf(at, z -> z.mul(CrossEntropy.oneHot(z.getManager(), t, classes))
@@ -300,26 +300,6 @@ public final class Fab implements Attack {
             s = norm == Norm.LINF ? Math.max(s, Math.abs(e)) : s + e * e;
         }
         return norm == Norm.LINF ? s : Math.sqrt(s);
-    }
-
-    private static float[] pick(float[] all, int[] rows, int d) {
-        float[] out = new float[rows.length * d];
-        for (int j = 0; j < rows.length; j++) {
-            System.arraycopy(all, rows[j] * d, out, j * d, d);
-        }
-        return out;
-    }
-
-    private static Shape shapeOf(NDArray like, int n) {
-        long[] s = like.getShape().getShape().clone();
-        s[0] = n;
-        return new Shape(s);
-    }
-
-    private static int[] predict(Classifier model, NDArray like, float[] pixels, int[] rows, int d) {
-        try (NDManager scope = like.getManager().newSubManager()) {
-            return model.predict(scope.create(pick(pixels, rows, d), shapeOf(like, rows.length)));
-        }
     }
 
     /**

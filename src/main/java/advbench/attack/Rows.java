@@ -59,4 +59,27 @@ public final class Rows {
         }
         return out;
     }
+
+    /** The rows of a flat array of per-sample blocks of {@code d} values. */
+    public static float[] pick(float[] all, int[] rows, int d) {
+        float[] out = new float[rows.length * d];
+        for (int j = 0; j < rows.length; j++) {
+            System.arraycopy(all, rows[j] * d, out, j * d, d);
+        }
+        return out;
+    }
+
+    /** Some rows of flat pixels as images shaped like {@code like} (but for the count), in {@code scope}. */
+    static ai.djl.ndarray.NDArray images(ai.djl.ndarray.NDManager scope, ai.djl.ndarray.NDArray like, float[] pixels, int[] rows, int d) {
+        long[] shape = like.getShape().getShape().clone();
+        shape[0] = rows.length;
+        return scope.create(pick(pixels, rows, d), new ai.djl.ndarray.types.Shape(shape));
+    }
+
+    /** The model's predictions for some rows of flat pixels, images shaped like {@code like}. */
+    static int[] predict(advbench.model.Classifier model, ai.djl.ndarray.NDArray like, float[] pixels, int[] rows, int d) {
+        try (ai.djl.ndarray.NDManager scope = like.getManager().newSubManager()) {
+            return model.predict(images(scope, like, pixels, rows, d));
+        }
+    }
 }
