@@ -112,7 +112,6 @@ public final class DeepFool extends MinimumNorm {
     private void stepTowardsNearest(ClassGradients jacobian, int j, int i, int k, int[] ranked, float[] x0, float[] x, double[] total, int d) {
         double nearest = Double.POSITIVE_INFINITY;
         int best = -1;
-        double bestLoss = 0;
         double bestSize = 0;
         for (int c = 1; c < k; c++) {
             double loss = jacobian.logit(j, ranked[c]) - jacobian.logit(j, ranked[0]);
@@ -126,7 +125,6 @@ public final class DeepFool extends MinimumNorm {
             if (distance < nearest) {
                 nearest = distance;
                 best = c;
-                bestLoss = loss;
                 bestSize = size;
             }
         }

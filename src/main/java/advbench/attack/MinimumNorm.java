@@ -88,8 +88,12 @@ public abstract class MinimumNorm implements Attack {
 
     /** The answer at eps for some rows: the found image where its norm is within eps, else the clean image. */
     static Adversarial at(Found found, Batch batch, Goal goal, int[] rows, double eps) {
+        return at(found, batch.images().toFloatArray(), batch, goal, rows, eps);
+    }
+
+    /** As above, with the batch's clean pixels {@code x} already on the host. */
+    static Adversarial at(Found found, float[] x, Batch batch, Goal goal, int[] rows, double eps) {
         int d = batch.pixelsPerImage();
-        float[] x = batch.images().toFloatArray();
         float[] out = new float[rows.length * d];
         int[] predicted = new int[rows.length];
         for (int j = 0; j < rows.length; j++) {
@@ -117,6 +121,7 @@ public abstract class MinimumNorm implements Attack {
     @Override
     public Bound bind(Classifier model, Batch batch, Goal goal) {
         Found[] found = new Found[1];
+        float[][] clean = new float[1][];
         return (rows, eps, draw) -> {
             Attack.checkEpsilon(name(), eps);
             if (eps == 0) {
@@ -124,10 +129,11 @@ public abstract class MinimumNorm implements Attack {
                     return Attack.unperturbed(model, sub, goal.select(rows));
                 }
             }
-            if (found[0] == null) {
+            if (found[0] == null) { // one search and one host copy of the batch for every epsilon of the sweep
                 found[0] = searchChecked(model, batch, goal);
+                clean[0] = batch.images().toFloatArray();
             }
-            return at(found[0], batch, goal, rows, eps);
+            return at(found[0], clean[0], batch, goal, rows, eps);
         };
     }
 }

@@ -120,6 +120,13 @@ public final class Square implements Attack {
      * (the reference flips a coin for that).
      */
     static double[] block(int s, boolean transposed) {
+        // pure in (s, transposed) and read on every L2 query of every sample: built once, shared, never written
+        return BLOCKS.computeIfAbsent(2 * s + (transposed ? 1 : 0), key -> buildBlock(s, transposed));
+    }
+
+    private static final java.util.Map<Integer, double[]> BLOCKS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static double[] buildBlock(int s, boolean transposed) {
         double[] top = rectangles(s / 2, s);
         double[] bottom = rectangles(s - s / 2, s);
         double[] eta = new double[s * s];

@@ -30,11 +30,13 @@ final class RandomnessCheck {
             float[][] rows = new float[FORWARDS][];
             int[] correct = new int[FORWARDS];
             for (int f = 0; f < FORWARDS; f++) {
+                int[] predicted;
                 try (NDArray z = model.logits(x)) {
                     rows[f] = z.toFloatArray();
+                    predicted = Classifier.argMax(z);
                 }
                 for (int i = 0; i < n; i++) {
-                    correct[f] += argMax(rows[f], classes, i) == test.labels()[i] ? 1 : 0;
+                    correct[f] += predicted[i] == test.labels()[i] ? 1 : 0;
                 }
                 unitRows(rows[f], classes);
             }
@@ -50,14 +52,6 @@ final class RandomnessCheck {
             }
             return false;
         }
-    }
-
-    private static int argMax(float[] z, int classes, int row) {
-        int best = 0;
-        for (int c = 1; c < classes; c++) {
-            best = z[row * classes + c] > z[row * classes + best] ? c : best;
-        }
-        return best;
     }
 
     private static void unitRows(float[] z, int classes) {
