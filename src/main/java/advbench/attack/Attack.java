@@ -63,6 +63,11 @@ public interface Attack {
         /** A run at {@code eps} on some rows of the batch (increasing indices), from random draw {@code draw}. */
         Adversarial at(int[] rows, double eps, int draw);
 
+        /** A minimum-norm attack's per-sample minimal norms over the whole batch (+inf where none); null for others. */
+        default double[] minimalNorms() {
+            return null;
+        }
+
         @Override
         default void close() {}
     }

@@ -33,7 +33,7 @@ public interface AttackSpec {
     Attack build(long seed);
 
     /**
-     * Checks what only the data can tell: a fixed target must be one of its classes, and an L2
+     * Checks what only the data can tell: a fixed target must be one of its classes, and an L2 or L1
      * budget at most the largest distance between two of its images.
      */
     default void checkAgainst(DataShape shape, List<Double> sweep) {
@@ -41,12 +41,13 @@ public interface AttackSpec {
             throw new SpecException("target", "class " + c + " is not a class of the data, which has " + shape.classes()
                     + " (0-" + (shape.classes() - 1) + ")");
         }
-        if (epsilonNorm() == Norm.L2) {
+        if (epsilonNorm() != Norm.LINF) {
+            double max = epsilonNorm() == Norm.L2 ? shape.maxL2() : shape.pixelsPerImage();
             for (int i = 0; i < sweep.size(); i++) {
-                if (sweep.get(i) > shape.maxL2() + 1e-9) {
+                if (sweep.get(i) > max + 1e-9) {
                     throw new SpecException("epsilons[" + i + "]", String.format(java.util.Locale.ROOT,
-                            "%s is more than %.4g, the largest L2 distance between two %s images in [0, 1]",
-                            sweep.get(i), shape.maxL2(), shape.describeImage()));
+                            "%s is more than %.4g, the largest %s distance between two %s images in [0, 1]",
+                            sweep.get(i), max, epsilonNorm().label(), shape.describeImage()));
                 }
             }
         }

@@ -26,6 +26,8 @@ public final class Attacks {
         TYPES.put("square", Square.Spec.class);
         TYPES.put("autoattack", AutoAttack.Spec.class);
         TYPES.put("deepfool", DeepFool.Spec.class);
+        TYPES.put("fmn", Fmn.Spec.class);
+        TYPES.put("cw", CarliniWagner.Spec.class);
     }
 
     /** Type name to parameters record, in the order they are listed to users. */

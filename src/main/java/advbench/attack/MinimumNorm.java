@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 
 /**
- * A minimum-norm attack (DeepFool; FMN and Carlini-Wagner to follow): per sample it searches the
+ * A minimum-norm attack (FMN, DeepFool, Carlini-Wagner L2): per sample it searches the
  * smallest perturbation that fools the model, with no budget, so one search answers every
  * epsilon: a sample is fooled at eps when its minimal norm is at most eps. Bound to a batch
  * ({@link #bind}) it searches once and answers each epsilon of the sweep from that search; alone
@@ -78,12 +78,7 @@ public abstract class MinimumNorm implements Attack {
 
     /** The distance of row {@code offset} of a from that of b in this attack's norm. */
     double distance(float[] a, float[] b, int offset, int d) {
-        double s = 0;
-        for (int k = offset; k < offset + d; k++) {
-            double e = (double) a[k] - b[k];
-            s = norm() == Norm.LINF ? Math.max(s, Math.abs(e)) : s + e * e;
-        }
-        return norm() == Norm.LINF ? s : Math.sqrt(s);
+        return norm().distance(a, b, offset, d);
     }
 
     /** The answer at eps for some rows: the found image where its norm is within eps, else the clean image. */
@@ -117,23 +112,39 @@ public abstract class MinimumNorm implements Attack {
         return at(searchChecked(model, batch, goal), batch, goal, Rows.all(batch.size()), eps);
     }
 
-    /** Searches once, on the first epsilon asked for above 0, and answers every epsilon from it. */
+    /**
+     * Searches once, on the first epsilon asked for above 0 (or when the minimal norms are asked
+     * for), and answers every epsilon from it.
+     */
     @Override
     public Bound bind(Classifier model, Batch batch, Goal goal) {
-        Found[] found = new Found[1];
-        float[][] clean = new float[1][];
-        return (rows, eps, draw) -> {
-            Attack.checkEpsilon(name(), eps);
-            if (eps == 0) {
-                try (Batch sub = batch.select(rows)) {
-                    return Attack.unperturbed(model, sub, goal.select(rows));
+        return new Bound() {
+            private Found found;
+            private float[] clean;
+
+            private Found found() {
+                if (found == null) { // one search and one host copy of the batch for every epsilon of the sweep
+                    found = searchChecked(model, batch, goal);
+                    clean = batch.images().toFloatArray();
                 }
+                return found;
             }
-            if (found[0] == null) { // one search and one host copy of the batch for every epsilon of the sweep
-                found[0] = searchChecked(model, batch, goal);
-                clean[0] = batch.images().toFloatArray();
+
+            @Override
+            public Adversarial at(int[] rows, double eps, int draw) {
+                Attack.checkEpsilon(name(), eps);
+                if (eps == 0) {
+                    try (Batch sub = batch.select(rows)) {
+                        return Attack.unperturbed(model, sub, goal.select(rows));
+                    }
+                }
+                return MinimumNorm.at(found(), clean, batch, goal, rows, eps);
             }
-            return at(found[0], clean[0], batch, goal, rows, eps);
+
+            @Override
+            public double[] minimalNorms() {
+                return found().norms().clone();
+            }
         };
     }
 }

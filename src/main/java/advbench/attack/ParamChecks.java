@@ -65,15 +65,41 @@ public final class ParamChecks {
         throw new SpecException("target", type + " target must be least-likely, random or a class number, got '" + target + "'");
     }
 
+    /** linf (the default) or l2. */
     public static Norm norm(String type, String norm) {
+        if (norm != null && !norm.equals("l1") && !norm.equals("L1")) {
+            try {
+                Norm.parse(norm);
+            } catch (IllegalArgumentException e) {
+                throw new SpecException("norm", type + ": unknown norm '" + norm + "'; expected linf or l2");
+            }
+        }
+        Norm n = normOrL1(type, norm);
+        if (n == Norm.L1) {
+            throw new SpecException("norm", type + ": unknown norm '" + norm + "'; expected linf or l2 (l1 is for fmn only)");
+        }
+        return n;
+    }
+
+    /** linf (the default), l2 or l1: for an attack that can search in L1 (FMN). */
+    public static Norm normOrL1(String type, String norm) {
         if (norm == null) {
             return Norm.LINF;
         }
         try {
             return Norm.parse(norm);
         } catch (IllegalArgumentException e) {
-            throw new SpecException("norm", type + ": unknown norm '" + norm + "'; expected linf or l2");
+            throw new SpecException("norm", type + ": unknown norm '" + norm + "'; expected linf, l2 or l1");
         }
+    }
+
+    /** How a norm is written in experiment files. */
+    public static String normName(Norm norm) {
+        return switch (norm) {
+            case LINF -> "linf";
+            case L2 -> "l2";
+            case L1 -> "l1";
+        };
     }
 
     /** ce (cross-entropy, the default) or margin (Carlini-Wagner); also how it is written back. */
@@ -108,10 +134,10 @@ public final class ParamChecks {
         Set<Double> seen = new HashSet<>();
         for (int i = 0; i < epsilons.size(); i++) {
             Double e = epsilons.get(i);
-            boolean ok = e != null && e >= 0 && (norm == Norm.L2 ? Double.isFinite(e) : e <= 1);
+            boolean ok = e != null && e >= 0 && (norm != Norm.LINF ? Double.isFinite(e) : e <= 1);
             if (!ok) {
-                throw new SpecException(field + "[" + i + "]", (norm == Norm.L2
-                        ? "must be a finite number >= 0 (L2, pixel scale)" : "must be a number in [0, 1] (L-inf, pixel scale)")
+                throw new SpecException(field + "[" + i + "]", (norm != Norm.LINF
+                        ? "must be a finite number >= 0 (" + norm.label() + ", pixel scale)" : "must be a number in [0, 1] (L-inf, pixel scale)")
                         + ", got " + e);
             }
             if (!seen.add(e)) {

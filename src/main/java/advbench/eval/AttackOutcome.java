@@ -11,11 +11,14 @@ import java.util.List;
  * @param forwardPerSample images passed forward through the model per test sample, over the whole sweep
  * @param backwardPerSample the same for backward passes (input gradients)
  * @param gradientFree whether the attack uses no gradient (Square)
+ * @param minimalNorms for a minimum-norm attack, each test sample's smallest fooling perturbation
+ *     in the attack's norm (0 if misclassified clean, +inf if none was found); null otherwise
  */
 public record AttackOutcome(String attack, Norm norm, boolean iterative, String target, List<EpsilonOutcome> perEpsilon,
-                            List<String> stages, double forwardPerSample, double backwardPerSample, boolean gradientFree) {
+                            List<String> stages, double forwardPerSample, double backwardPerSample, boolean gradientFree,
+                            double[] minimalNorms) {
 
     public AttackOutcome(String attack, Norm norm, boolean iterative, String target, List<EpsilonOutcome> perEpsilon) {
-        this(attack, norm, iterative, target, perEpsilon, null, 0, 0, false);
+        this(attack, norm, iterative, target, perEpsilon, null, 0, 0, false, null);
     }
 }

@@ -24,7 +24,17 @@ import java.util.List;
 public final class EpsilonSweeper {
     private EpsilonSweeper() {}
 
+    /**
+     * The results at each epsilon and, for a minimum-norm attack, each sample's minimal norm
+     * (+inf where none was found); null for any other attack.
+     */
+    public record Swept(List<Adversarial> perEpsilon, double[] minimalNorms) {}
+
     public static List<Adversarial> run(Attack attack, Classifier model, Batch batch, List<Double> epsilons, Sweep sweep) {
+        return sweep(attack, model, batch, epsilons, sweep).perEpsilon();
+    }
+
+    public static Swept sweep(Attack attack, Classifier model, Batch batch, List<Double> epsilons, Sweep sweep) {
         epsilons.forEach(eps -> Attack.checkEpsilon(attack.name(), eps == null ? Double.NaN : eps));
         int[] targets = attack.target() == null ? null : attack.target().choose(model, batch);
         Goal goal = new Goal(batch.labels(), targets, sweep.earlyStop());
@@ -41,8 +51,8 @@ public final class EpsilonSweeper {
                 results[k] = previous == null || open.length == batch.size() ? fresh : merge(previous, open, fresh, eps);
                 previous = results[k];
             }
+            return new Swept(List.of(results), bound.minimalNorms());
         }
-        return List.of(results);
     }
 
     /**

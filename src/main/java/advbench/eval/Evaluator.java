@@ -4,6 +4,7 @@ import advbench.Progress;
 import advbench.RunLog;
 import advbench.attack.Adversarial;
 import advbench.attack.Batch;
+import advbench.attack.MinimumNorm;
 import advbench.attack.Rows;
 import advbench.data.LabeledImages;
 import advbench.model.Classifier;
@@ -52,13 +53,14 @@ public final class Evaluator {
                         ensemble ? new int[n] : null));
             }
             GridRows grid = new GridRows(planned, samples);
+            double[] minimalNorms = planned.attack() instanceof MinimumNorm ? new double[n] : null;
             long start = System.nanoTime();
             long forward0 = model.passes().forward();
             long backward0 = model.passes().backward();
             try (Progress bar = log.progress(planned.attack().name(), n, "img")) {
                 for (int from = 0; from < n; from += batchSize) {
                     int to = Math.min(n, from + batchSize);
-                    attackBatch(model, test, from, to, planned, perEps, grid);
+                    attackBatch(model, test, from, to, planned, perEps, grid, minimalNorms);
                     bar.advance(to - from);
                 }
             }
@@ -70,7 +72,8 @@ public final class Evaluator {
                     perEps.stream().map(e -> String.valueOf(e.attackedCount())).toList()));
             var a = planned.attack();
             AttackOutcome outcome = new AttackOutcome(a.name(), a.norm(), a.iterative(),
-                    a.target() == null ? null : a.target().describe(), List.copyOf(perEps), a.stages(), forward, backward, a.gradientFree());
+                    a.target() == null ? null : a.target().describe(), List.copyOf(perEps), a.stages(), forward, backward, a.gradientFree(),
+                    minimalNorms);
             outcomes.add(outcome);
             if (ensemble) {
                 logStages(outcome, test.labels());
@@ -84,11 +87,15 @@ public final class Evaluator {
     }
 
     private void attackBatch(Classifier model, LabeledImages test, int from, int to, PlannedAttack planned,
-                             List<EpsilonOutcome> perEps, GridRows grid) {
+                             List<EpsilonOutcome> perEps, GridRows grid, double[] minimalNorms) {
         try (NDManager scope = model.manager().newSubManager()) {
             NDArray x = ImageBatch.of(scope, test, from, to);
             Batch batch = new Batch(x, test.labelRange(from, to), range(from, to));
-            List<Adversarial> results = EpsilonSweeper.run(planned.attack(), model, batch, planned.epsilons(), sweep);
+            EpsilonSweeper.Swept swept = EpsilonSweeper.sweep(planned.attack(), model, batch, planned.epsilons(), sweep);
+            if (minimalNorms != null) {
+                System.arraycopy(swept.minimalNorms(), 0, minimalNorms, from, to - from);
+            }
+            List<Adversarial> results = swept.perEpsilon();
             for (int e = 0; e < results.size(); e++) {
                 Adversarial adv = results.get(e);
                 EpsilonOutcome out = perEps.get(e);

@@ -18,9 +18,28 @@ public record Metrics(int testSamples, Clean clean, List<AttackCurve> attacks, L
     /**
      * @param target how targets were chosen, or null when untargeted
      * @param cost forward and backward passes the whole sweep took, per test sample
+     * @param minimalNorms for a minimum-norm attack, its norms' distribution and continuous curve; null otherwise
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record AttackCurve(String attack, String norm, String target, List<Point> points, Cost cost) {}
+    public record AttackCurve(String attack, String norm, String target, List<Point> points, Cost cost, MinimalNorms minimalNorms) {
+
+        public AttackCurve(String attack, String norm, String target, List<Point> points, Cost cost) {
+            this(attack, norm, target, points, cost, null);
+        }
+    }
+
+    /**
+     * A minimum-norm attack's smallest fooling perturbations, over the samples classified
+     * correctly when clean (see {@link MinimalNormStats}).
+     *
+     * @param samples how many samples the distribution is over
+     * @param q1 first quartile, median, third quartile: null where it falls among samples never fooled
+     * @param notFoundShare share of those samples the attack never fooled
+     * @param curve accuracy (of all test samples) against epsilon as the corners [epsilon, accuracy] of a
+     *     step function: from each corner on, until the next, the accuracy is the corner's
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record MinimalNorms(int samples, Double q1, Double median, Double q3, double notFoundShare, List<double[]> curve) {}
 
     /** Passes of images through the model, per test sample, over an attack's whole sweep (deterministic, unlike time). */
     public record Cost(double forwardPerSample, double backwardPerSample) {}

@@ -20,7 +20,8 @@ public final class MetricsCalculator {
                 points.add(point(labels, ev.cleanPredicted(), e, classes, a.stages()));
             }
             curves.add(new Metrics.AttackCurve(a.attack(), a.norm().label(), a.target(), List.copyOf(points),
-                    new Metrics.Cost(a.forwardPerSample(), a.backwardPerSample())));
+                    new Metrics.Cost(a.forwardPerSample(), a.backwardPerSample()),
+                    a.minimalNorms() == null ? null : MinimalNormStats.of(a.minimalNorms(), labels, ev.cleanPredicted())));
         }
         int n = labels.length;
         Metrics.GradientCheck gradients = new Metrics.GradientCheck(ratio(ev.zeroGradients(), n), ratio(ev.nanGradients(), n));

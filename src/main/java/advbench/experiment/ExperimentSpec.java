@@ -49,8 +49,9 @@ public record ExperimentSpec(String name, Integer seed, DatasetSpec dataset, Mod
             if (!labels.add(a.label())) {
                 throw new SpecException("attacks[" + i + "]", "two attacks are labelled '" + a.label() + "'; give one a distinct 'label'");
             }
-            if (a.epsilons() == null && a.epsilonNorm() == Norm.L2) {
-                throw new SpecException("attacks[" + i + "].epsilons", "an L2 attack needs its own epsilons (the experiment's are L-infinity budgets)");
+            if (a.epsilons() == null && a.epsilonNorm() != Norm.LINF) {
+                throw new SpecException("attacks[" + i + "].epsilons", "an " + a.epsilonNorm().label()
+                        + " attack needs its own epsilons (the experiment's are L-infinity budgets)");
             }
             if (a.epsilons() == null && epsilons == null) {
                 throw new SpecException("epsilons", "missing required field (attacks[" + i + "] has no epsilons of its own)");

@@ -16,8 +16,11 @@ import java.util.TreeSet;
  * @param models one entry per colour: a model of a configuration
  * @param attacks one entry per marker and line style; the worst case, if any, last
  * @param epsilons every epsilon of any line, ascending
+ * @param steps the continuous curves of minimum-norm attacks, drawn as step functions, from the
+ *     first run of each configuration that has one (a step curve is not averaged over seeds)
  */
-public record AccuracyData(String norm, List<String> models, List<String> attacks, List<Line> lines, List<Double> epsilons) {
+public record AccuracyData(String norm, List<String> models, List<String> attacks, List<Line> lines, List<Double> epsilons,
+                           List<Steps> steps) {
     public static final String WORST_CASE = "worst case";
 
     /** @param model index into models; attack index into attacks */
@@ -26,6 +29,14 @@ public record AccuracyData(String norm, List<String> models, List<String> attack
         public Stat at(double epsilon) {
             return points.stream().filter(p -> Epsilons.same(p.epsilon(), epsilon)).findFirst().orElse(null);
         }
+    }
+
+    /** A minimum-norm attack's step curve: corners [epsilon, accuracy (%)]. */
+    public record Steps(int model, int attack, List<double[]> corners) {}
+
+    /** Whether the attack has a step curve: its sweep points are then drawn as markers on it, with no line of their own. */
+    public boolean hasSteps(int attack) {
+        return steps.stream().anyMatch(s -> s.attack() == attack);
     }
 
     /** Accuracy (%) at one epsilon over n runs: mean, extremes and sample standard deviation. */
@@ -67,6 +78,7 @@ public record AccuracyData(String norm, List<String> models, List<String> attack
         // (model, attack) -> epsilon -> accuracies (%) of the configuration's runs
         Map<List<Integer>, Map<Double, List<Double>>> values = new TreeMap<>((a, b) -> a.get(0).equals(b.get(0))
                 ? Integer.compare(a.get(1), b.get(1)) : Integer.compare(a.get(0), b.get(0)));
+        List<Steps> steps = new ArrayList<>();
         boolean severalModels = configurations.stream().anyMatch(c -> c.modelNames().size() > 1);
         for (Configuration config : configurations) {
             for (String modelName : config.modelNames()) {
@@ -104,6 +116,10 @@ public record AccuracyData(String norm, List<String> models, List<String> attack
                         for (double[] p : curve.points()) {
                             line.computeIfAbsent(p[0], k -> new ArrayList<>()).add(100 * p[1]);
                         }
+                        int modelIndex = model;
+                        if (curve.steps() != null && steps.stream().noneMatch(st -> st.model() == modelIndex && st.attack() == attack)) {
+                            steps.add(new Steps(model, attack, curve.steps().stream().map(c -> new double[] {c[0], 100 * c[1]}).toList()));
+                        }
                     }
                 }
             }
@@ -120,6 +136,7 @@ public record AccuracyData(String norm, List<String> models, List<String> attack
             int attack = key.get(1) == Integer.MAX_VALUE ? attacks.size() - 1 : key.get(1);
             lines.add(new Line(key.get(0), attack, List.copyOf(stats)));
         });
-        return new AccuracyData(norm, List.copyOf(models), List.copyOf(attacks), List.copyOf(lines), List.copyOf(epsilons));
+        return new AccuracyData(norm, List.copyOf(models), List.copyOf(attacks), List.copyOf(lines), List.copyOf(epsilons),
+                List.copyOf(steps));
     }
 }

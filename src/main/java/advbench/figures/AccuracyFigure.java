@@ -20,6 +20,9 @@ import org.jfree.chart.title.TextTitle;
 import org.jfree.chart.ui.HorizontalAlignment;
 import org.jfree.chart.ui.RectangleEdge;
 import org.jfree.chart.ui.RectangleInsets;
+import org.jfree.chart.renderer.xy.XYStepRenderer;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
 import org.jfree.data.xy.YIntervalSeries;
 import org.jfree.data.xy.YIntervalSeriesCollection;
 
@@ -64,6 +67,9 @@ public final class AccuracyFigure {
             renderer.setSeriesStroke(i, FigureStyle.line(line.attack(), isWorst));
             renderer.setSeriesShape(i, FigureStyle.marker(line.attack(), isWorst));
             renderer.setSeriesShapesVisible(i, !isWorst);
+            if (data.hasSteps(line.attack())) { // the step curve is this attack's line; its sweep points sit on it
+                renderer.setSeriesLinesVisible(i, false);
+            }
         }
 
         NumberAxis x = new NumberAxis(epsilonLabel(data.norm()));
@@ -90,6 +96,7 @@ public final class AccuracyFigure {
         x.setStandardTickUnits(NumberAxis.createStandardTickUnits(Locale.ROOT));
 
         XYPlot plot = new XYPlot(dataset, x, y, renderer);
+        addSteps(plot, data, maxEps + pad);
         plot.setBackgroundPaint(Color.WHITE);
         plot.setOutlineVisible(false);
         plot.setDomainGridlinePaint(FigureStyle.GRID_LINES);
@@ -119,6 +126,43 @@ public final class AccuracyFigure {
             chart.setTitle(title);
         }
         return chart;
+    }
+
+    /**
+     * Minimum-norm attacks' continuous curves as step functions, in the model's colour and the
+     * attack's dash, each held at its last accuracy to the right edge of the plot.
+     */
+    static final int DRAWN_CORNERS = 300;
+
+    private static void addSteps(XYPlot plot, AccuracyData data, double right) {
+        if (data.steps().isEmpty()) {
+            return;
+        }
+        XYSeriesCollection steps = new XYSeriesCollection();
+        XYStepRenderer renderer = new XYStepRenderer();
+        renderer.setDefaultShapesVisible(false);
+        for (int i = 0; i < data.steps().size(); i++) {
+            AccuracyData.Steps s = data.steps().get(i);
+            XYSeries series = new XYSeries(data.models().get(s.model()) + " / " + data.attacks().get(s.attack()) + " (continuous)", false, true);
+            // a one-column figure has a few hundred pixels across: every k-th corner draws the same curve,
+            // and an SVG of thousands of step segments runs to megabytes
+            int stride = Math.max(1, (s.corners().size() + DRAWN_CORNERS - 1) / DRAWN_CORNERS);
+            for (int c = 0; c < s.corners().size(); c += stride) {
+                series.add(s.corners().get(c)[0], s.corners().get(c)[1]);
+            }
+            double[] last = s.corners().get(s.corners().size() - 1);
+            if ((s.corners().size() - 1) % stride != 0) {
+                series.add(last[0], last[1]);
+            }
+            if (last[0] < right) {
+                series.add(right, last[1]);
+            }
+            steps.addSeries(series);
+            renderer.setSeriesPaint(i, FigureStyle.colour(s.model()));
+            renderer.setSeriesStroke(i, FigureStyle.line(s.attack(), false));
+        }
+        plot.setDataset(1, steps);
+        plot.setRenderer(1, renderer);
     }
 
     /** Axis label with the norm and the scale epsilon is measured on. */

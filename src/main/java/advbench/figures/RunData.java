@@ -26,8 +26,16 @@ import java.util.List;
 public record RunData(Path dir, String experiment, int seed, DataShape shape, JsonNode configWithoutSeed, List<ModelResult> models,
                       SavedExamples examples, SavedPredictions predictions) {
 
-    /** One accuracy curve: an attack (or the worst case) over its epsilons, accuracies in [0, 1]. */
-    public record Curve(String attack, String norm, List<double[]> points) {}
+    /**
+     * One accuracy curve: an attack (or the worst case) over its epsilons, accuracies in [0, 1];
+     * for a minimum-norm attack also the corners of its continuous step curve, else null.
+     */
+    public record Curve(String attack, String norm, List<double[]> points, List<double[]> steps) {
+
+        public Curve(String attack, String norm, List<double[]> points) {
+            this(attack, norm, points, null);
+        }
+    }
 
     /**
      * One model of a run: the baseline, or the adversarially trained model named after its
@@ -60,7 +68,8 @@ public record RunData(Path dir, String experiment, int seed, DataShape shape, Js
         List<ModelResult> models = new ArrayList<>();
         for (MetricsDocument.ModelMetrics model : m.models()) {
             List<Curve> attacks = model.attacks().stream().map(c -> new Curve(c.attack(), c.norm(),
-                    c.points().stream().map(p -> new double[] {p.epsilon(), p.accuracy()}).toList())).toList();
+                    c.points().stream().map(p -> new double[] {p.epsilon(), p.accuracy()}).toList(),
+                    c.minimalNorms() == null ? null : c.minimalNorms().curve())).toList();
             List<Curve> worst = model.worstCase() == null ? List.of() : model.worstCase().stream().map(w -> new Curve(
                     AccuracyData.WORST_CASE, w.norm(), w.points().stream().map(p -> new double[] {p.epsilon(), p.accuracy()}).toList()))
                     .toList();

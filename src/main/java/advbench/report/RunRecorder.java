@@ -73,7 +73,7 @@ public final class RunRecorder {
     public record Results(String experiment, int seed, String configSha256, String experimentFile, DataProvenance data,
                           DataShape shape, int trainSamples, int testSamples, String architecture, List<ModelRun> models) {}
 
-    /** metrics.json, the CSV tables, examples.json and predictions.csv. */
+    /** metrics.json, the CSV tables, examples.json, predictions.csv and, with a minimum-norm attack, minimal-norms.csv. */
     public MetricsDocument write(Results run) {
         MetricsDocument doc = document(run);
         folder.write("metrics.json", out -> Json.MAPPER.writeValue(out, doc));
@@ -83,6 +83,10 @@ public final class RunRecorder {
         SavedExamples examples = SavedExamples.of(run.models());
         folder.write(SavedExamples.FILE, examples::writeTo);
         folder.writeString(SavedPredictions.FILE, SavedPredictions.of(run.models()).toCsv());
+        String minimalNorms = MinimalNormsCsv.of(run.models());
+        if (minimalNorms != null) {
+            folder.writeString(MinimalNormsCsv.FILE, minimalNorms);
+        }
         return doc;
     }
 

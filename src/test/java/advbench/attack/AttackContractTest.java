@@ -55,7 +55,9 @@ class AttackContractTest {
         // steps; Square: 5000 queries); smaller budgets run the same code
         Map<String, String> cheaper = Map.of("apgd-t", "{type: apgd-t, steps: 50, target_classes: 2}", "square", "{type: square, queries: 300}",
                 "fab", "{type: fab, steps: 10, target_classes: 2}",
-                "autoattack", "{type: autoattack, steps: 10, target_classes: 2, queries: 100}");
+                "autoattack", "{type: autoattack, steps: 10, target_classes: 2, queries: 100}",
+                // C&W's defaults are up to 90,000 passes per sample; 2 x 50 runs the same code
+                "cw", "{type: cw, binary_steps: 2, steps: 50, epsilons: [0.0, 1.0, 2.5]}");
         Attacks.types().keySet().forEach(type -> yaml.add(cheaper.getOrDefault(type, "type: " + type)));
         yaml.addAll(List.of(
                 "{type: pgd, steps: 10, restarts: 2}",
@@ -76,7 +78,11 @@ class AttackContractTest {
                 "{type: apgd, steps: 10, eot: 2}",
                 "{type: autoattack, version: plus, steps: 10, target_classes: 2, queries: 50}",
                 "{type: autoattack, version: rand, steps: 10}",
-                "{type: autoattack, norm: l2, steps: 5, target_classes: 2, queries: 50, epsilons: [0.0, 1.0, 2.0]}"));
+                "{type: autoattack, norm: l2, steps: 5, target_classes: 2, queries: 50, epsilons: [0.0, 1.0, 2.0]}",
+                "{type: deepfool, norm: l2, epsilons: [0.0, 1.0, 2.5]}",
+                "{type: fmn, norm: l2, steps: 30, epsilons: [0.0, 1.0, 2.5]}",
+                "{type: fmn, norm: l1, steps: 30, epsilons: [0.0, 5.0, 15.0]}",
+                "{type: cw, binary_steps: 3, steps: 30, confidence: 2, abort_early: false, epsilons: [0.0, 1.0, 2.5]}"));
         return yaml.stream().map(AttackContractTest::spec);
     }
 
@@ -124,15 +130,10 @@ class AttackContractTest {
             for (Adversarial adv : out) {
                 float[] a = adv.images().toFloatArray();
                 for (int i = 0; i < N; i++) {
-                    double linf = 0;
-                    double l2 = 0;
                     for (int k = i * d; k < (i + 1) * d; k++) {
                         assertTrue(a[k] >= 0f && a[k] <= 1f, "pixel out of [0, 1]");
-                        double delta = a[k] - x[k];
-                        linf = Math.max(linf, Math.abs(delta));
-                        l2 += delta * delta;
                     }
-                    double size = attack.norm() == Norm.L2 ? Math.sqrt(l2) : linf;
+                    double size = attack.norm().distance(a, x, i * d, d);
                     assertTrue(size <= adv.epsilon() + 1e-5, attack.name() + " " + s + ": |delta| " + size + " > eps " + adv.epsilon());
                 }
             }
@@ -321,14 +322,10 @@ class AttackContractTest {
                 assertEquals(new ai.djl.ndarray.types.Shape(n, 3, 16, 12), adv.images().getShape());
                 float[] a = adv.images().toFloatArray();
                 for (int i = 0; i < n; i++) {
-                    double linf = 0;
-                    double l2 = 0;
                     for (int k = i * d; k < (i + 1) * d; k++) {
                         assertTrue(a[k] >= 0f && a[k] <= 1f, "pixel out of [0, 1]");
-                        linf = Math.max(linf, Math.abs(a[k] - pixels[k]));
-                        l2 += (a[k] - pixels[k]) * (double) (a[k] - pixels[k]);
                     }
-                    double size = attack.norm() == Norm.L2 ? Math.sqrt(l2) : linf;
+                    double size = attack.norm().distance(a, pixels, i * d, d);
                     assertTrue(size <= adv.epsilon() + 1e-5, attack.name() + ": |delta| " + size + " > eps " + adv.epsilon());
                     if (adv.targets() != null) {
                         assertTrue(adv.targets()[i] < 4, "targets are classes of the data: " + adv.targets()[i]);
