@@ -66,7 +66,9 @@ public final class MetricsCalculator {
         double maxLinf = 0;
         double sumL2 = 0;
         for (int i = 0; i < n; i++) {
-            boolean right = e.predicted()[i] == labels[i];
+            // robust only if right both clean and under attack, as AutoAttack counts: an attack that happens
+            // to "repair" a sample misclassified clean does not make it robust
+            boolean right = e.predicted()[i] == labels[i] && cleanPredicted[i] == labels[i];
             correct += right ? 1 : 0;
             classCount[labels[i]]++;
             classCorrect[labels[i]] += right ? 1 : 0;

@@ -54,6 +54,19 @@ class MetricsCalculatorTest {
         assertEquals("L-inf", m.attacks().get(0).norm());
     }
 
+    /** Sample 3 is a 1 taken for a 2 when clean; an attack that moves it back to 1 does not make it robust (#17). */
+    @Test
+    void anAttackThatRepairsACleanMistakeDoesNotCountItAsRobust() {
+        int[] repaired = {0, 1, 1, 1, 0, 2}; // fools samples 1 and 4, and "repairs" sample 3
+        EpsilonOutcome e = new EpsilonOutcome(0.1, repaired, null, new float[6], new float[6], new int[] {6});
+        Metrics m = MetricsCalculator.compute(evaluation(LABELS, CLEAN,
+                List.of(new AttackOutcome("A", Norm.LINF, false, null, List.of(e))), 0, 0));
+        Metrics.Point p = m.attacks().get(0).points().get(0);
+        assertEquals(3.0 / 6, p.accuracy(), 1e-12); // samples 0, 2 and 5; not 3
+        assertArrayEquals(new double[] {0.5, 0.5, 0.5}, java.util.Arrays.copyOf(p.perClassAccuracy(), 3), 1e-12);
+        assertEquals(3.0 / 6, m.worstCase().get(0).points().get(0).accuracy(), 1e-12); // the same as the worst case of one attack
+    }
+
     @Test
     void warnsWhenTheSingleStepAttackIsFarWeakerThanTheIterativeOne() {
         int[] labels = {0, 1, 2, 3};
