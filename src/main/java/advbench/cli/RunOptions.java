@@ -54,7 +54,7 @@ final class RunOptions {
         try {
             // the command line's overrides meet the file's own bounds
             evaluation = new EvaluationSpec(batchSize != null ? batchSize : file.batchSize(),
-                    threads != null ? threads : file.threads(), file.skipDecided(), file.earlyStop(), file.samples());
+                    threads != null ? threads : file.threads(), file.skipDecided(), file.earlyStop(), file.samples(), file.indicatorSamples());
         } catch (SpecException e) {
             throw new CommandLine.ParameterException(command, "--" + e.field().replace('_', '-') + " " + e.getMessage());
         }

@@ -8,7 +8,28 @@ import java.util.List;
  * fractions in [0, 1]; nothing here depends on timing, so equal runs give equal metrics.
  */
 public record Metrics(int testSamples, Clean clean, List<AttackCurve> attacks, List<WorstCase> worstCase,
-                      GradientCheck gradientCheck, List<String> warnings) {
+                      GradientCheck gradientCheck, List<String> warnings, List<Indicator> indicators) {
+
+    public Metrics(int testSamples, Clean clean, List<AttackCurve> attacks, List<WorstCase> worstCase, GradientCheck gradientCheck,
+                   List<String> warnings) {
+        this(testSamples, clean, attacks, worstCase, gradientCheck, warnings, null);
+    }
+
+    /** The same metrics with the indicators of attack failure measured for the model. */
+    public Metrics withIndicators(List<Indicator> measured) {
+        return new Metrics(testSamples, clean, attacks, worstCase, gradientCheck, warnings, measured);
+    }
+
+    /**
+     * One indicator of attack failure (see {@link FailureIndicators}).
+     *
+     * @param attack the attack it is about, or null when it is about the model or all attacks
+     * @param epsilon where it was measured (for the sweep-wide ones, where the value is worst), or null
+     * @param samples test indices of (up to 20 of) the samples involved
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Indicator(String name, String attack, Double epsilon, double value, double threshold, boolean triggered,
+                            List<Integer> samples) {}
 
     /** Clean test performance; {@code confusionMatrix[true][predicted]}. */
     public record Clean(double accuracy, List<ClassScores> perClass, int[][] confusionMatrix) {}

@@ -14,11 +14,14 @@ import advbench.eval.Sweep;
  *                AutoAttack evaluations often use; training, its records and the model cache key
  *                are as without it, so cached weights are reused
  */
-public record EvaluationSpec(Integer batchSize, Integer threads, Boolean skipDecided, Boolean earlyStop, Integer samples) {
-    public static final EvaluationSpec DEFAULT = new EvaluationSpec(null, null, null, null, null);
+public record EvaluationSpec(Integer batchSize, Integer threads, Boolean skipDecided, Boolean earlyStop, Integer samples,
+                             Integer indicatorSamples) {
+    public static final EvaluationSpec DEFAULT = new EvaluationSpec(null, null, null, null, null, null);
+    /** The subsample the indicators of attack failure run on, unless the file says otherwise. */
+    public static final int INDICATOR_SAMPLES = 200;
 
     public EvaluationSpec(Integer batchSize, Integer threads, Boolean skipDecided, Boolean earlyStop) {
-        this(batchSize, threads, skipDecided, earlyStop, null);
+        this(batchSize, threads, skipDecided, earlyStop, null, null);
     }
 
     public EvaluationSpec {
@@ -27,6 +30,8 @@ public record EvaluationSpec(Integer batchSize, Integer threads, Boolean skipDec
         skipDecided = skipDecided == null || skipDecided;
         earlyStop = earlyStop == null || earlyStop;
         samples = SpecException.atLeast(samples == null ? 0 : samples, 0, "samples");
+        indicatorSamples = SpecException.between(indicatorSamples == null ? INDICATOR_SAMPLES : indicatorSamples, 0, 100_000,
+                "indicator_samples");
     }
 
     /** The test images attacked: the first {@code samples}, or all. */

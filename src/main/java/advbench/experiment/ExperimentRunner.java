@@ -9,6 +9,7 @@ import advbench.data.Dataset;
 import advbench.data.LabeledImages;
 import advbench.eval.Evaluation;
 import advbench.eval.Evaluator;
+import advbench.eval.FailureIndicators;
 import advbench.eval.Metrics;
 import advbench.eval.MetricsCalculator;
 import advbench.eval.PlannedAttack;
@@ -196,6 +197,14 @@ public final class ExperimentRunner {
                 .evaluate(m.model(), test, attacks, spec.outputs().gridSamples());
         Metrics metrics = MetricsCalculator.compute(evaluation);
         Summary.lines(m.label(), metrics).forEach(log::info);
+        int indicatorSamples = spec.evaluation().indicatorSamples();
+        if (indicatorSamples > 0) { // after the attacks, so a failure here cannot cost their numbers
+            Engines.seed(spec.seed());
+            List<Metrics.Indicator> indicators = new FailureIndicators(spec.evaluation().batchSize(), log)
+                    .measure(m.model(), test, evaluation, attacks, indicatorSamples, spec.seed());
+            FailureIndicators.verdict(m.label(), indicators).forEach(log::info);
+            metrics = metrics.withIndicators(indicators);
+        }
         return new ModelRun(m.label(), m.cacheKey(), weights, m.model().architecture(), m.model().preprocessing(), origin, m.training(), m.trainSamples(), m.holdoutSamples(), evaluation, metrics);
     }
 }

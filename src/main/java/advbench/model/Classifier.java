@@ -124,6 +124,19 @@ public final class Classifier implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code base}'s network between a fixed transformation of its input and one of its logits,
+     * sharing its weights: the models built to make an evaluation fail (a quantised input whose
+     * gradient is zero, logits scaled until the softmax saturates, noise added at every forward)
+     * against which the indicators of attack failure are tested. Not trainable.
+     */
+    public static Classifier transformed(Classifier base, String name, java.util.function.UnaryOperator<NDArray> input,
+                                         java.util.function.UnaryOperator<NDArray> output) {
+        Model model = Model.newInstance(name, "PyTorch");
+        model.setBlock(new Transformed(base.model.getBlock(), input, output));
+        return new Classifier(name, base.shape, model, null, null);
+    }
+
     /** The normalisation in front of the network, or null. */
     public Preprocessing preprocessing() {
         return preprocessing;

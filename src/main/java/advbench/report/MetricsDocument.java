@@ -12,6 +12,8 @@ import java.util.List;
  * has one, the adversarially trained model under the same attacks. {@link SavedRun} reads it
  * back as this record, so a run folder has one format and one reader.
  *
+ * @param indicators indicators of attack failure measured on a subsample (absent when switched off
+ *     with {@code evaluation.indicator_samples: 0}, and in runs made before they were measured)
  * @param dataShape channels, image size, classes and class names of the data (absent in runs made
  *     before it was recorded: those are 1x28x28 with 10 numbered classes)
  */
@@ -19,7 +21,8 @@ import java.util.List;
 public record MetricsDocument(String experiment, int seed, String dataset, DataShape dataShape, int trainSamples,
                               int testSamples, String architecture, List<TrainingRecord.Epoch> training, Metrics.Clean clean,
                               List<Metrics.AttackCurve> attacks, List<Metrics.WorstCase> worstCase,
-                              Metrics.GradientCheck gradientCheck, List<String> warnings, Defended defence) {
+                              Metrics.GradientCheck gradientCheck, List<String> warnings, List<Metrics.Indicator> indicators,
+                              Defended defence) {
 
     /**
      * The defended model.
@@ -29,7 +32,8 @@ public record MetricsDocument(String experiment, int seed, String dataset, DataS
      */
     public record Defended(String method, int trainSamples, int holdoutSamples, List<TrainingRecord.Epoch> training, int keptEpoch,
                            List<String> overfitting, Metrics.Clean clean, List<Metrics.AttackCurve> attacks,
-                           List<Metrics.WorstCase> worstCase, Metrics.GradientCheck gradientCheck, List<String> warnings) {}
+                           List<Metrics.WorstCase> worstCase, Metrics.GradientCheck gradientCheck, List<String> warnings,
+                           List<Metrics.Indicator> indicators) {}
 
     /** One model's numbers, whichever part of the document holds them. */
     public record ModelMetrics(String name, Metrics.Clean clean, List<Metrics.AttackCurve> attacks, List<Metrics.WorstCase> worstCase) {}

@@ -138,6 +138,7 @@ class ExperimentLoaderTest {
             Arguments.of("  - type: fgsm", "  - type: pgd\n    norm: l2", "x.yaml:10: attacks[0].epsilons: an L2 attack needs its own epsilons"),
             Arguments.of("  - type: fgsm", "  - type: fgsm\n  - type: fgsm", "x.yaml:11: attacks[1]: two attacks are labelled 'FGSM'"),
             Arguments.of("seed: 3", "seed: 3\nevaluation:\n  batch_size: 0", "x.yaml:4: evaluation.batch_size: must be at least 1, got 0"),
+            Arguments.of("seed: 3", "seed: 3\nevaluation:\n  indicator_samples: -1", "x.yaml:4: evaluation.indicator_samples: must be at least 0, got -1"),
             Arguments.of("seed: 3", "seed: 3\nevaluation:\n  skip_decided: maybe", "x.yaml:4: evaluation.skip_decided: expected a Boolean"),
             Arguments.of("seed: 3", "seed: 3\noutputs:\n  eval_batch_size: 100", "x.yaml:4: outputs.eval_batch_size: 'eval_batch_size' has moved to evaluation.batch_size"));
     }
