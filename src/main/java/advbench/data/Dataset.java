@@ -144,7 +144,7 @@ public record Dataset(String name, LabeledImages train, LabeledImages test, Data
     }
 
     /** The first {@code size} of a seeded Fisher-Yates shuffle of 0..count-1, sorted. */
-    static int[] chooseIndices(int count, int size, Random random) {
+    public static int[] chooseIndices(int count, int size, Random random) {
         int[] idx = new int[count];
         for (int i = 0; i < count; i++) {
             idx[i] = i;

@@ -186,26 +186,8 @@ public final class Evaluator {
      * share means gradient attacks cannot work on this model (gradient masking or a bug).
      */
     private int[] checkGradients(Classifier model, LabeledImages test) {
-        int zero = 0;
-        int nan = 0;
-        int d = test.pixelsPerImage();
-        for (int from = 0; from < test.count(); from += batchSize) {
-            int to = Math.min(test.count(), from + batchSize);
-            try (NDManager scope = model.manager().newSubManager()) {
-                float[] g = model.lossGradient(ImageBatch.of(scope, test, from, to), test.labelRange(from, to)).toFloatArray();
-                for (int i = 0; i < to - from; i++) {
-                    boolean allZero = true;
-                    boolean finite = true;
-                    for (int k = i * d; k < (i + 1) * d; k++) {
-                        allZero &= g[k] == 0f;
-                        finite &= Float.isFinite(g[k]);
-                    }
-                    zero += allZero ? 1 : 0;
-                    nan += finite ? 0 : 1;
-                }
-            }
-        }
-        return new int[] {zero, nan};
+        GradientFaults faults = GradientFaults.of(model, test, batchSize);
+        return new int[] {faults.count(faults.zero()), faults.count(faults.nonFinite())};
     }
 
     public static int[] range(int from, int to) {

@@ -66,20 +66,7 @@ public final class FailureIndicators {
 
     /** The seeded subsample: {@code count} test indices, increasing. */
     static int[] subsample(int n, int count, long seed) {
-        if (count >= n) {
-            return Evaluator.range(0, n);
-        }
-        int[] all = Evaluator.range(0, n);
-        SplittableRandom random = new SplittableRandom(seed ^ 0x1D1CA7025L);
-        for (int i = 0; i < count; i++) { // partial Fisher-Yates
-            int j = i + random.nextInt(n - i);
-            int t = all[i];
-            all[i] = all[j];
-            all[j] = t;
-        }
-        int[] chosen = Arrays.copyOf(all, count);
-        Arrays.sort(chosen);
-        return chosen;
+        return count >= n ? Evaluator.range(0, n) : advbench.data.Dataset.chooseIndices(n, count, new java.util.Random(seed ^ 0x1D1CA7025L));
     }
 
     /** Every indicator for one model; {@code ev} is the main evaluation on {@code test}. */
@@ -109,23 +96,11 @@ public final class FailureIndicators {
     }
 
     private Metrics.Indicator gradients(Classifier model, LabeledImages sub, int[] rows) {
-        int d = sub.pixelsPerImage();
+        GradientFaults faults = GradientFaults.of(model, sub, batchSize);
         List<Integer> bad = new ArrayList<>();
-        for (int from = 0; from < sub.count(); from += batchSize) {
-            int to = Math.min(sub.count(), from + batchSize);
-            try (NDManager scope = model.manager().newSubManager()) {
-                float[] g = model.lossGradient(ImageBatch.of(scope, sub, from, to), sub.labelRange(from, to)).toFloatArray();
-                for (int i = 0; i < to - from; i++) {
-                    boolean zero = true;
-                    boolean finite = true;
-                    for (int k = i * d; k < (i + 1) * d; k++) {
-                        zero &= g[k] == 0f;
-                        finite &= Float.isFinite(g[k]);
-                    }
-                    if (zero || !finite) {
-                        bad.add(rows[from + i]);
-                    }
-                }
+        for (int i = 0; i < rows.length; i++) {
+            if (faults.zero()[i] || faults.nonFinite()[i]) {
+                bad.add(rows[i]);
             }
         }
         double share = bad.size() / (double) sub.count();
