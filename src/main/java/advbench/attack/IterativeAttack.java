@@ -83,6 +83,11 @@ public abstract class IterativeAttack implements Attack {
         return target;
     }
 
+    /** Gradient steps per run. */
+    public int steps() {
+        return steps;
+    }
+
     @Override
     public int restarts() {
         return restarts;
@@ -129,6 +134,47 @@ public abstract class IterativeAttack implements Attack {
         }
         update.close();
         return xAdv;
+    }
+
+    /**
+     * One run traced: per step (steps + 1 rows, the last the final iterate) and sample, the loss
+     * the attack ascends and whether the iterate reached the goal. No early stop and no best-iterate
+     * bookkeeping: what the indicators of attack failure read (is the loss still rising at the end;
+     * did an iterate succeed that the attack's answer does not show).
+     */
+    public record Trace(double[][] loss, boolean[][] success) {}
+
+    public Trace trace(Classifier model, Batch batch, Goal goal, double eps) {
+        NDManager outer = batch.images().getManager();
+        Goal all = new Goal(goal.labels(), goal.targets(), false);
+        float alpha = (float) stepSize.at(eps);
+        NDArray x = batch.images();
+        NDArray xAdv = start(x, batch, eps);
+        Update update = newUpdate(outer);
+        double[][] losses = new double[steps + 1][];
+        boolean[][] success = new boolean[steps + 1][];
+        for (int t = 0; t <= steps; t++) {
+            try (NDManager scope = outer.newSubManager()) {
+                xAdv.attach(scope);
+                if (t == steps) {
+                    NDArray logits = model.logits(xAdv);
+                    logits.attach(scope);
+                    losses[t] = loss.perSample(logits, all);
+                    success[t] = all.success(Classifier.argMax(logits));
+                    break;
+                }
+                Classifier.Gradient g = model.gradientOf(xAdv, logits -> loss.value(logits, all));
+                g.gradient().attach(scope);
+                g.logits().attach(scope);
+                losses[t] = loss.perSample(g.logits(), all);
+                success[t] = all.success(Classifier.argMax(g.logits()));
+                NDArray next = step(xAdv, x, g.gradient(), update, alpha, eps);
+                next.attach(outer);
+                xAdv = next;
+            }
+        }
+        update.close();
+        return new Trace(losses, success);
     }
 
     /** One projected step along the update rule's direction for a gradient of the loss. */

@@ -15,6 +15,25 @@ public interface Loss {
 
     NDArray value(NDArray logits, Goal goal);
 
+    /**
+     * Each sample's own value (what the sum is made of), on the host: for traces of the loss
+     * over an attack's steps. One small evaluation per row; the attacks themselves never need it.
+     */
+    default double[] perSample(NDArray logits, Goal goal) {
+        int n = (int) logits.getShape().get(0);
+        double[] out = new double[n];
+        for (int i = 0; i < n; i++) {
+            try (ai.djl.ndarray.NDManager scope = logits.getManager().newSubManager()) {
+                NDArray row = logits.get(i + ":" + (i + 1));
+                row.attach(scope);
+                NDArray v = value(row, goal.select(new int[] {i}));
+                v.attach(scope);
+                out[i] = v.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
+            }
+        }
+        return out;
+    }
+
     /** Cross-entropy: ascend CE(label), or, targeted, descend CE(target) (Madry et al.; Kurakin et al.). */
     static Loss crossEntropy() {
         return (logits, goal) -> goal.targeted()

@@ -5,6 +5,7 @@ import advbench.RunLog;
 import advbench.attack.Adversarial;
 import advbench.attack.Attack;
 import advbench.attack.Batch;
+import advbench.attack.IterativeAttack;
 import advbench.attack.Norm;
 import advbench.data.LabeledImages;
 import advbench.model.Classifier;
@@ -44,6 +45,8 @@ public final class FailureIndicators {
     static final String MONOTONE = "accuracy rises with epsilon";
     static final String NOISE = "noise beats gradient attacks";
     static final String SINGLE_STEP = "single step beats iterative";
+    static final String INCOMPLETE = "incomplete optimisation";
+    static final String SILENT = "silent success";
 
     /** Share of the subsample with a zero or non-finite loss gradient above which gradient attacks are blind. */
     static final double GRADIENT_SHARE = 0.01;
@@ -53,6 +56,11 @@ public final class FailureIndicators {
     static final double NOISE_SHARE = 0.002;
     /** Share of clean-correct samples a single step may fool that the iterative attack missed. */
     static final double SINGLE_STEP_SHARE = 0.01;
+    /** Over the last LAST_STEPS steps the running best loss may still rise by this share of its whole rise... */
+    static final double STILL_RISING = 0.05;
+    static final int LAST_STEPS = 10;
+    /** ... on at most this share of the samples the attack did not fool. */
+    static final double INCOMPLETE_SHARE = 0.05;
     /** How many of the samples involved an indicator lists. */
     static final int LISTED = 20;
 
@@ -87,6 +95,9 @@ public final class FailureIndicators {
                 }
                 exhaustive.put(planned, sweep(model, sub, a, planned.epsilons(), Sweep.EXHAUSTIVE));
                 out.add(monotone(sub, rows, clean, planned, exhaustive.get(planned)));
+                if (a instanceof IterativeAttack iterative) {
+                    out.addAll(traced(model, sub, rows, clean, planned, iterative, exhaustive.get(planned)));
+                }
                 bar.advance(1);
             }
         }
@@ -105,6 +116,86 @@ public final class FailureIndicators {
         }
         double share = bad.size() / (double) sub.count();
         return new Metrics.Indicator(GRADIENTS, null, null, share, GRADIENT_SHARE, share > GRADIENT_SHARE, listed(bad));
+    }
+
+    /**
+     * At the largest epsilon of the sweep, one traced run of an iterative attack on the subsample:
+     * {@value #INCOMPLETE}, the share of clean-correct samples no iterate fooled whose running best
+     * loss still rose, over the last {@value #LAST_STEPS} steps, by more than {@value #STILL_RISING}
+     * of its rise over the whole run (more steps would have helped); and, untargeted, {@value
+     * #SILENT}, the share of samples an iterate fooled that the attack's answer (the exhaustive
+     * sweep's, same start) does not show as fooled.
+     */
+    private List<Metrics.Indicator> traced(Classifier model, LabeledImages sub, int[] rows, int[] clean, PlannedAttack planned,
+                                           IterativeAttack attack, List<int[]> exhaustive) {
+        int e = planned.epsilons().size() - 1;
+        double eps = planned.epsilons().get(e);
+        if (eps == 0) {
+            return List.of();
+        }
+        double[][] loss = new double[attack.steps() + 1][sub.count()];
+        boolean[] everFooled = new boolean[sub.count()];
+        for (int from = 0; from < sub.count(); from += batchSize) {
+            int to = Math.min(sub.count(), from + batchSize);
+            try (NDManager scope = model.manager().newSubManager()) {
+                Batch batch = new Batch(ImageBatch.of(scope, sub, from, to), sub.labelRange(from, to), Evaluator.range(from, to));
+                int[] targets = attack.target() == null ? null : attack.target().choose(model, batch);
+                IterativeAttack.Trace trace = attack.trace(model, batch, new advbench.attack.Goal(batch.labels(), targets, false), eps);
+                for (int t = 0; t < trace.loss().length; t++) {
+                    System.arraycopy(trace.loss()[t], 0, loss[t], from, to - from);
+                    for (int i = 0; i < to - from; i++) {
+                        everFooled[from + i] |= trace.success()[t][i];
+                    }
+                }
+            }
+        }
+        List<Integer> rising = new ArrayList<>();
+        int robust = 0;
+        for (int i = 0; i < rows.length; i++) {
+            if (clean[i] != sub.labels()[i] || everFooled[i]) {
+                continue;
+            }
+            robust++;
+            double[] trace = new double[loss.length];
+            for (int t = 0; t < loss.length; t++) {
+                trace[t] = loss[t][i];
+            }
+            if (stillRising(trace)) {
+                rising.add(rows[i]);
+            }
+        }
+        double share = robust == 0 ? 0 : rising.size() / (double) robust;
+        List<Metrics.Indicator> out = new ArrayList<>();
+        out.add(new Metrics.Indicator(INCOMPLETE, attack.name(), eps, share, INCOMPLETE_SHARE, share > INCOMPLETE_SHARE, listed(rising)));
+        if (attack.target() == null) {
+            List<Integer> silent = new ArrayList<>();
+            for (int i = 0; i < rows.length; i++) {
+                if (clean[i] == sub.labels()[i] && everFooled[i] && exhaustive.get(e)[i] == sub.labels()[i]) {
+                    silent.add(rows[i]);
+                }
+            }
+            double silentShare = silent.size() / (double) rows.length;
+            out.add(new Metrics.Indicator(SILENT, attack.name(), eps, silentShare, 0, !silent.isEmpty(), listed(silent)));
+        }
+        return out;
+    }
+
+    /**
+     * Whether a loss trace (ascended) is still improving at its end: its running best rose over
+     * the last {@value #LAST_STEPS} steps by more than {@value #STILL_RISING} of its whole rise.
+     */
+    static boolean stillRising(double[] trace) {
+        double[] best = new double[trace.length];
+        for (int t = 0; t < trace.length; t++) {
+            best[t] = t == 0 ? trace[0] : Math.max(best[t - 1], trace[t]);
+        }
+        int last = trace.length - 1;
+        double whole = best[last] - best[0];
+        if (!(whole > 0)) {
+            return false;
+        }
+        double recent = best[last] - best[Math.max(0, last - LAST_STEPS)];
+        return recent > STILL_RISING * whole;
     }
 
     /** The budget that admits any image: the whole box. */

@@ -50,6 +50,40 @@ class FailureIndicatorsTest {
         assertTrue(ind.containsKey("noise beats gradient attacks (L-inf)"));
         assertTrue(ind.containsKey("single step beats iterative FGSM"));
         assertFalse(ind.containsKey("unbounded attack fails FGSM"), "a single step is not asked to fool at eps 1");
+        assertEquals(0, ind.get("silent success PGD-10").value(), "the first-success rule keeps every success");
+        assertTrue(ind.containsKey("incomplete optimisation PGD-10"));
+    }
+
+    /** PGD with a step of 1% of epsilon: 10 steps cover a tenth of the ball, and the loss is still climbing at the end. */
+    @Test
+    void anAttackWithTooSmallAStepIsIncomplete() {
+        Classifier model = TestFixtures.trainedCnn();
+        LabeledImages test = TestFixtures.mnistSubset().test().first(TEST);
+        List<PlannedAttack> crawl = List.of(new PlannedAttack(
+                new Pgd("PGD-crawl", Norm.LINF, 10, StepSize.relative(0.01), 1, Pgd.Start.CLEAN, 7, null, advbench.attack.Loss.crossEntropy()),
+                List.of(0.0, 0.3)));
+        Evaluation ev = new Evaluator(100, Sweep.FAST, RunLog.silent()).evaluate(model, test, crawl, 0);
+        Metrics.Indicator i = new FailureIndicators(100, RunLog.silent()).measure(model, test, ev, crawl, SUBSAMPLE, 11).stream()
+                .filter(x -> x.name().equals("incomplete optimisation")).findFirst().orElseThrow();
+        assertTrue(i.triggered(), i.toString());
+        assertTrue(i.value() > 0.9, i.toString());
+    }
+
+    @Test
+    void aLossStillRisingAtTheEndIsIncompleteAPlateauIsNot() {
+        double[] linear = new double[41];
+        double[] plateau = new double[41];
+        for (int t = 0; t <= 40; t++) {
+            linear[t] = t;
+            plateau[t] = Math.min(t, 20) + (t % 2 == 0 ? 0 : -0.5); // noisy, but its running best stops at step 20
+        }
+        assertTrue(FailureIndicators.stillRising(linear)); // the last 10 of 40 steps: a quarter of the rise
+        assertFalse(FailureIndicators.stillRising(plateau));
+        assertFalse(FailureIndicators.stillRising(new double[] {1, 1, 1}));
+        double[] late = {0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1.04};
+        assertFalse(FailureIndicators.stillRising(late)); // 0.04 of the whole rise in the last 10 steps
+        late[12] = 1.06;
+        assertTrue(FailureIndicators.stillRising(late));
     }
 
     /** round(8x) / 8 in front of the network: the gradient through round is 0, so every gradient attack is blind. */
