@@ -1,7 +1,6 @@
 package advbench.attack;
 
 import advbench.model.Classifier;
-import advbench.model.CrossEntropy;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -139,7 +138,7 @@ public final class CarliniWagner extends MinimumNorm {
                     NDArray weights = scope.create(c, new Shape(rows.length));
                     int[] own = Rows.pick(labels, rows);
                     Classifier.Gradient grad = model.gradientOf(Rows.images(scope, images, point, rows, d),
-                            logits -> hinge(logits, own, classes, weights));
+                            logits -> hinge(logits, own, weights));
                     grad.gradient().attach(scope);
                     grad.logits().attach(scope);
                     g = grad.gradient().toFloatArray();
@@ -206,11 +205,8 @@ public final class CarliniWagner extends MinimumNorm {
     }
 
     /** c * max(0, z_y - max_{j != y} z_j + kappa), summed: the classification part of the objective. */
-    private NDArray hinge(NDArray logits, int[] labels, int classes, NDArray weights) {
-        NDArray oneHot = CrossEntropy.oneHot(logits.getManager(), labels, classes);
-        NDArray own = logits.mul(oneHot).sum(new int[] {1});
-        NDArray others = logits.sub(oneHot.mul(1e9f)).max(new int[] {1});
-        return own.sub(others).add((float) confidence).maximum(0f).mul(weights).sum();
+    private NDArray hinge(NDArray logits, int[] labels, NDArray weights) {
+        return Loss.ownMargin(logits, labels).add((float) confidence).maximum(0f).mul(weights).sum();
     }
 
     private static double atanh(double v) {

@@ -103,7 +103,7 @@ public final class DeepFool extends MinimumNorm {
         }
         double[] norms = new double[n];
         for (int i = 0; i < n; i++) {
-            norms[i] = cleanPredicted[i] != labels[i] ? 0 : fooled[i] ? distance(x, x0, i * d, d) : Double.POSITIVE_INFINITY;
+            norms[i] = cleanPredicted[i] != labels[i] ? 0 : fooled[i] ? norm.distance(x, x0, i * d, d) : Double.POSITIVE_INFINITY;
         }
         return new Found(x, norms, predicted, cleanPredicted);
     }

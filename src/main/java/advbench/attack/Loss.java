@@ -47,14 +47,7 @@ public interface Loss {
      * it does not saturate on confident predictions, which helps against some defences.
      */
     static Loss margin() {
-        return (logits, goal) -> {
-            int[] classes = goal.lossLabels();
-            NDArray oneHot = CrossEntropy.oneHot(logits.getManager(), classes, (int) logits.getShape().get(1));
-            NDArray own = logits.mul(oneHot).sum(new int[] {1});
-            // push the own class far down so the max runs over the others only
-            NDArray others = logits.sub(oneHot.mul(1e9f)).max(new int[] {1});
-            return others.sub(own).mul(perSample(logits, goal.direction())).sum();
-        };
+        return (logits, goal) -> ownMargin(logits, goal.lossLabels()).neg().mul(perSample(logits, goal.direction())).sum();
     }
 
     /**
@@ -66,12 +59,9 @@ public interface Loss {
     static Loss dlr() {
         return (logits, goal) -> {
             int classes = (int) logits.getShape().get(1);
-            NDArray oneHot = CrossEntropy.oneHot(logits.getManager(), goal.labels(), classes);
-            NDArray own = logits.mul(oneHot).sum(new int[] {1});
-            NDArray others = logits.sub(oneHot.mul(1e9f)).max(new int[] {1});
             NDArray sorted = logits.sort(1); // increasing: the largest is last
             NDArray spread = sorted.get(":, " + (classes - 1)).sub(sorted.get(":, " + (classes - 3))).add(1e-12f);
-            return own.sub(others).neg().div(spread).sum();
+            return ownMargin(logits, goal.labels()).neg().div(spread).sum();
         };
     }
 
@@ -106,6 +96,18 @@ public interface Loss {
         NDArray logP = cleanLogits.logSoftmax(1);
         NDArray logQ = otherLogits.logSoftmax(1);
         return logP.exp().mul(logP.sub(logQ)).sum(new int[] {1});
+    }
+
+    /**
+     * Per sample, {@code z_c - max_{i != c} z_i} for its class c: positive while c is predicted.
+     * The margin loss, DLR and Carlini-Wagner's hinge are all made of it.
+     */
+    static NDArray ownMargin(NDArray logits, int[] classes) {
+        NDArray oneHot = CrossEntropy.oneHot(logits.getManager(), classes, (int) logits.getShape().get(1));
+        NDArray own = logits.mul(oneHot).sum(new int[] {1});
+        // push the own class far down so the max runs over the others only
+        NDArray others = logits.sub(oneHot.mul(1e9f)).max(new int[] {1});
+        return own.sub(others);
     }
 
     /** Per-sample factors as an (n) array in the logits' manager. */

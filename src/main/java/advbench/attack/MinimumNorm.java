@@ -56,7 +56,7 @@ public abstract class MinimumNorm implements Attack {
         double[] norms = new double[n];
         int[] predicted = now.clone();
         for (int i = 0; i < n; i++) {
-            double measured = distance(images, x, i * d, d);
+            double measured = norm().distance(images, x, i * d, d);
             boolean inBox = true;
             for (int k = i * d; k < (i + 1) * d && inBox; k++) {
                 inBox = images[k] >= 0 && images[k] <= 1;
@@ -74,11 +74,6 @@ public abstract class MinimumNorm implements Attack {
             }
         }
         return new Found(images, norms, predicted, found.cleanPredicted());
-    }
-
-    /** The distance of row {@code offset} of a from that of b in this attack's norm. */
-    double distance(float[] a, float[] b, int offset, int d) {
-        return norm().distance(a, b, offset, d);
     }
 
     /** The answer at eps for some rows: the found image where its norm is within eps, else the clean image. */

@@ -67,16 +67,14 @@ public final class ParamChecks {
 
     /** linf (the default) or l2. */
     public static Norm norm(String type, String norm) {
-        if (norm != null && !norm.equals("l1") && !norm.equals("L1")) {
-            try {
-                Norm.parse(norm);
-            } catch (IllegalArgumentException e) {
-                throw new SpecException("norm", type + ": unknown norm '" + norm + "'; expected linf or l2");
-            }
+        Norm n;
+        try {
+            n = norm == null ? Norm.LINF : Norm.parse(norm);
+        } catch (IllegalArgumentException e) {
+            n = null;
         }
-        Norm n = normOrL1(type, norm);
-        if (n == Norm.L1) {
-            throw new SpecException("norm", type + ": unknown norm '" + norm + "'; expected linf or l2 (l1 is for fmn only)");
+        if (n == null || n == Norm.L1) {
+            throw new SpecException("norm", type + ": unknown norm '" + norm + "'; expected linf or l2" + (n == null ? "" : " (l1 is for fmn only)"));
         }
         return n;
     }

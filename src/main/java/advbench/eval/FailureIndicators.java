@@ -82,7 +82,7 @@ public final class FailureIndicators {
                                            long seed) {
         int[] rows = subsample(test.count(), count, seed);
         LabeledImages sub = test.select(rows);
-        int[] clean = model.predictAll(sub, batchSize);
+        int[] clean = advbench.attack.Rows.pick(ev.cleanPredicted(), rows); // the run's own clean predictions
         List<Metrics.Indicator> out = new ArrayList<>();
         out.add(gradients(model, sub, rows));
         out.add(new Metrics.Indicator(RANDOMISED, null, null, ev.randomised() ? 1 : 0, 0, ev.randomised(), List.of()));
