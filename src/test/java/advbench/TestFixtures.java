@@ -17,6 +17,7 @@ import java.time.Duration;
 public final class TestFixtures {
     private static Dataset mnist;
     private static Classifier trained;
+    private static Classifier defended;
 
     private TestFixtures() {}
 
@@ -39,5 +40,23 @@ public final class TestFixtures {
             ModelTrainer.standard(new TrainingPlan(2, 32, "adam", 2e-3, "constant"), RunLog.silent()).train(trained, d.train(), d.test(), 5);
         }
         return trained;
+    }
+
+    /**
+     * small-cnn trained adversarially (FGSM with a random start at L-inf 0.2, Wong et al.'s fast
+     * adversarial training) on {@link #mnistSubset()}: robust enough that PGD at 0.2 leaves most
+     * samples unfooled, for tests that need attacks to work hard.
+     */
+    public static synchronized Classifier defendedCnn() {
+        if (defended == null) {
+            Dataset d = mnistSubset();
+            Engines.seed(21);
+            defended = Classifier.create("small-cnn", d.shape());
+            advbench.attack.Pgd fgsmRs = new advbench.attack.Pgd("fgsm-rs", advbench.attack.Norm.LINF, 1,
+                    advbench.attack.StepSize.relative(1.25), 1, 21, null);
+            new ModelTrainer(new TrainingPlan(5, 64, "adam", 5e-3, "one-cycle"), advbench.train.Objective.adversarial(fgsmRs, 0.2), null,
+                    RunLog.silent()).train(defended, d.train(), d.test(), 21);
+        }
+        return defended;
     }
 }

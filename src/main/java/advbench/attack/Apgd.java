@@ -29,7 +29,7 @@ import java.util.SplittableRandom;
  * the robust accuracy is the same), and one it never fools returns its highest-loss point (the
  * reference returns the clean image).
  */
-public final class Apgd implements Attack {
+public final class Apgd implements Traceable {
     /** The reference's threshold for condition 1 (rho). */
     static final double RHO = 0.75;
 
@@ -98,6 +98,22 @@ public final class Apgd implements Attack {
         if (eps == 0) {
             return Attack.unperturbed(model, batch, goal);
         }
+        return run(model, batch, goal, eps, null);
+    }
+
+    /** One run without early stop, each iterate's loss and success recorded (APGD-T: towards the second-ranked class). */
+    @Override
+    public Trace trace(Classifier model, Batch batch, Goal goal, double eps) {
+        if (!(eps > 0) || Double.isInfinite(eps)) {
+            throw new IllegalArgumentException(name + ": a traced run needs a positive finite epsilon, got " + eps);
+        }
+        Trace trace = new Trace(new double[steps + 1][batch.size()], new boolean[steps + 1][batch.size()]);
+        run(model, batch, new Goal(goal.labels(), goal.targets(), false), eps, trace).images().close();
+        return trace;
+    }
+
+    /** The attack's loop; with a {@code trace}, each iterate's loss and success are written into it. */
+    private Adversarial run(Classifier model, Batch batch, Goal goal, double eps, Trace trace) {
         int n = batch.size();
         int d = batch.pixelsPerImage();
         int classes = model.shape().classes();
@@ -127,6 +143,7 @@ public final class Apgd implements Attack {
             for (int j = 0; j < rows.length; j++) {
                 lossBest[rows[j]] = first.loss[j];
             }
+            record(trace, 0, rows, first, labels);
             s.xBest = s.xAdv.duplicate();
             s.gradBest = s.grad.duplicate();
             s.xAdvOld = s.xAdv.duplicate();
@@ -147,6 +164,7 @@ public final class Apgd implements Attack {
                     s.xAdv = next;
                     Step now = evaluate(model, s.xAdv, rows, labels, targets, objective, classes, scope);
                     s.grad = now.gradient;
+                    record(trace, i + 1, rows, now, labels);
                     boolean[] improved = new boolean[rows.length];
                     for (int j = 0; j < rows.length; j++) {
                         int r = rows[j];
@@ -203,6 +221,15 @@ public final class Apgd implements Attack {
         }
         NDArray images = outer.create(result, batch.images().getShape());
         return Adversarial.of(eps, images, predicted, goal);
+    }
+
+    private static void record(Trace trace, int iterate, int[] rows, Step step, int[] labels) {
+        if (trace != null) {
+            for (int j = 0; j < rows.length; j++) {
+                trace.loss()[iterate][rows[j]] = step.loss[j];
+                trace.success()[iterate][rows[j]] = step.predicted[j] != labels[rows[j]];
+            }
+        }
     }
 
     /** The classes ranked {@code rank} by the clean logits of each sample. */
@@ -440,6 +467,11 @@ public final class Apgd implements Attack {
         }
 
         @Override
+        public AttackSpec twiceTheSteps() {
+            return new Spec(label, norm, AttackSpec.twice(steps, advbench.SpecException.MAX_STEPS), restarts, loss, eot, epsilons);
+        }
+
+        @Override
         public Attack build(long seed) {
             return new Apgd(label, epsilonNorm(), steps, restarts, loss, 0, seed, eot);
         }
@@ -490,6 +522,11 @@ public final class Apgd implements Attack {
                 throw new advbench.SpecException("target_classes", targetClasses + " target classes, but the data has only "
                         + (shape.classes() - 1) + " classes besides the true one");
             }
+        }
+
+        @Override
+        public AttackSpec twiceTheSteps() {
+            return new TargetedSpec(label, norm, AttackSpec.twice(steps, advbench.SpecException.MAX_STEPS), restarts, targetClasses, epsilons);
         }
 
         @Override

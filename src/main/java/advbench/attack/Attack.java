@@ -46,6 +46,14 @@ public interface Attack {
         return null;
     }
 
+    /**
+     * What a traced run of this attack follows (see {@link Traceable}): the attack itself when it
+     * can be traced, an ensemble's first traceable member, or null.
+     */
+    default Traceable traced() {
+        return this instanceof Traceable t ? t : null;
+    }
+
     /** Runs from fresh random draws; the sweeper keeps each sample's first success. */
     default int restarts() {
         return 1;

@@ -29,6 +29,23 @@ public interface AttackSpec {
         return Norm.LINF;
     }
 
+    /**
+     * The same attack given twice its iterations (steps, or queries for a random search): what
+     * the convergence indicator runs to see whether more effort changes the answer. A fixed step
+     * size stays what it was, also where it defaults to a share of the steps (PGD's 2.5 eps /
+     * steps), so the longer run goes on where the shorter one stopped instead of taking the same
+     * path in smaller steps; attacks that adapt their step to the budget (APGD, FMN) keep
+     * adapting. Null for a single-step attack.
+     */
+    default AttackSpec twiceTheSteps() {
+        return null;
+    }
+
+    /** Twice {@code n}, at most {@code max}. */
+    static int twice(int n, int max) {
+        return (int) Math.min(2L * n, max);
+    }
+
     /** The attack object; {@code seed} drives its random starts and random targets. */
     Attack build(long seed);
 

@@ -54,6 +54,12 @@ public final class AutoAttack implements Attack {
         return true;
     }
 
+    /** The first member that can be traced (APGD-CE in every version): the stage that decides most samples. */
+    @Override
+    public Traceable traced() {
+        return attacks.stream().map(Attack::traced).filter(java.util.Objects::nonNull).findFirst().orElse(null);
+    }
+
     /** "clean", then the attacks' names: what {@link Adversarial#stages} counts from. */
     @Override
     public List<String> stages() {
@@ -216,6 +222,11 @@ public final class AutoAttack implements Attack {
                         + " its loss needs 4 classes; the data has " + shape.classes() + " (set target_classes to at most "
                         + Math.max(shape.classes() - 1, 0) + ")");
             }
+        }
+
+        @Override
+        public AttackSpec twiceTheSteps() {
+            return new Spec(label, version, norm, AttackSpec.twice(steps, advbench.SpecException.MAX_STEPS), targetClasses, AttackSpec.twice(queries, 1_000_000), epsilons);
         }
 
         @Override

@@ -34,6 +34,12 @@ public final class Bim extends IterativeAttack {
         }
 
         @Override
+        public AttackSpec twiceTheSteps() {
+            return new Spec(label, AttackSpec.twice(steps, advbench.SpecException.MAX_STEPS), stepSize,
+                    stepSize == null && relStepSize == null ? 2.5 / steps : relStepSize, loss, epsilons, target);
+        }
+
+        @Override
         public Attack build(long seed) {
             return new Bim(label, steps, ParamChecks.stepSize(TYPE, stepSize, relStepSize, 2.5 / steps),
                     ParamChecks.target(TYPE, target, seed), ParamChecks.loss(loss));

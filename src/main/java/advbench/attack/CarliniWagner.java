@@ -260,6 +260,11 @@ public final class CarliniWagner extends MinimumNorm {
         }
 
         @Override
+        public AttackSpec twiceTheSteps() {
+            return new Spec(label, norm, binarySteps, AttackSpec.twice(steps, advbench.SpecException.MAX_STEPS), learningRate, confidence, initialConst, abortEarly, epsilons);
+        }
+
+        @Override
         public Attack build(long seed) {
             return new CarliniWagner(label, binarySteps, steps, learningRate, confidence, initialConst, abortEarly);
         }

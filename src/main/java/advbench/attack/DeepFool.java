@@ -169,6 +169,11 @@ public final class DeepFool extends MinimumNorm {
         }
 
         @Override
+        public AttackSpec twiceTheSteps() {
+            return new Spec(label, norm, AttackSpec.twice(steps, advbench.SpecException.MAX_STEPS), candidates, overshoot, epsilons);
+        }
+
+        @Override
         public Attack build(long seed) {
             return new DeepFool(label, epsilonNorm(), steps, candidates, overshoot);
         }

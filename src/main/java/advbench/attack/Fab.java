@@ -354,6 +354,11 @@ public final class Fab implements Attack {
         }
 
         @Override
+        public AttackSpec twiceTheSteps() {
+            return new Spec(label, norm, AttackSpec.twice(steps, advbench.SpecException.MAX_STEPS), targeted, targetClasses, restarts, epsilons);
+        }
+
+        @Override
         public Attack build(long seed) {
             return new Fab(label, epsilonNorm(), steps, targetClasses == null ? 0 : targetClasses, restarts, seed);
         }

@@ -255,6 +255,11 @@ public final class Fmn extends MinimumNorm {
         }
 
         @Override
+        public AttackSpec twiceTheSteps() {
+            return new Spec(label, norm, AttackSpec.twice(steps, advbench.SpecException.MAX_STEPS), stepSize, gamma, epsilons);
+        }
+
+        @Override
         public Attack build(long seed) {
             return new Fmn(label, epsilonNorm(), steps, stepSize, gamma);
         }

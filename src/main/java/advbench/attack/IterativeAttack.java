@@ -18,7 +18,7 @@ import java.util.Arrays;
  * Restarts are run by the sweeper, each with its own random draw. Each step runs in its own
  * NDManager scope that only the new iterate outlives, so native memory does not grow with steps.
  */
-public abstract class IterativeAttack implements Attack {
+public abstract class IterativeAttack implements Traceable {
     protected final String name;
     protected final Norm norm;
     protected final int steps;
@@ -136,14 +136,8 @@ public abstract class IterativeAttack implements Attack {
         return xAdv;
     }
 
-    /**
-     * One run traced: per step (steps + 1 rows, the last the final iterate) and sample, the loss
-     * the attack ascends and whether the iterate reached the goal. No early stop and no best-iterate
-     * bookkeeping: what the indicators of attack failure read (is the loss still rising at the end;
-     * did an iterate succeed that the attack's answer does not show).
-     */
-    public record Trace(double[][] loss, boolean[][] success) {}
-
+    /** One run with neither early stop nor best-iterate bookkeeping: steps + 1 rows, the last the final iterate. */
+    @Override
     public Trace trace(Classifier model, Batch batch, Goal goal, double eps) {
         NDManager outer = batch.images().getManager();
         Goal all = new Goal(goal.labels(), goal.targets(), false);

@@ -6,11 +6,11 @@ package advbench.attack;
  * loss and step-size checkpoints, Square's acceptance test) need each sample's value, while the
  * gradient is taken of the sum on the device ({@link Loss}); both follow the same formulas.
  */
-final class LogitLosses {
+public final class LogitLosses {
     private LogitLosses() {}
 
     /** Cross-entropy of the label: logsumexp(z) - z_y. */
-    static double crossEntropy(float[] logits, int classes, int i, int label) {
+    public static double crossEntropy(float[] logits, int classes, int i, int label) {
         int at = i * classes;
         double max = Double.NEGATIVE_INFINITY;
         for (int c = 0; c < classes; c++) {

@@ -79,6 +79,12 @@ public final class MiFgsm extends IterativeAttack {
         }
 
         @Override
+        public AttackSpec twiceTheSteps() {
+            return new Spec(label, AttackSpec.twice(steps, advbench.SpecException.MAX_STEPS), stepSize,
+                    stepSize == null && relStepSize == null ? 1.0 / steps : relStepSize, decay, loss, epsilons, target);
+        }
+
+        @Override
         public Attack build(long seed) {
             return new MiFgsm(label, steps, ParamChecks.stepSize(TYPE, stepSize, relStepSize, 1.0 / steps), decay,
                     ParamChecks.target(TYPE, target, seed), ParamChecks.loss(loss));

@@ -127,6 +127,12 @@ public final class Pgd extends IterativeAttack {
         }
 
         @Override
+        public AttackSpec twiceTheSteps() {
+            return new Spec(label, norm, AttackSpec.twice(steps, advbench.SpecException.MAX_STEPS), stepSize,
+                    stepSize == null && relStepSize == null ? 2.5 / steps : relStepSize, restarts, randomStart, loss, epsilons, target);
+        }
+
+        @Override
         public Attack build(long seed) {
             return new Pgd(label, epsilonNorm(), steps, ParamChecks.stepSize(TYPE, stepSize, relStepSize, 2.5 / steps), restarts,
                     randomStart ? Start.RANDOM : Start.CLEAN, seed, ParamChecks.target(TYPE, target, seed), ParamChecks.loss(loss));

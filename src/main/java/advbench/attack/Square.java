@@ -411,6 +411,11 @@ public final class Square implements Attack {
         }
 
         @Override
+        public AttackSpec twiceTheSteps() {
+            return new Spec(label, norm, AttackSpec.twice(queries, 1_000_000), pInit, restarts, epsilons);
+        }
+
+        @Override
         public Attack build(long seed) {
             return new Square(label, epsilonNorm(), queries, pInit, restarts, seed);
         }

@@ -10,9 +10,9 @@ import ai.djl.ndarray.NDManager;
  * not finite: where it is, a gradient attack has nothing to follow (a saturated softmax, a
  * non-differentiable layer, a numerical overflow).
  */
-record GradientFaults(boolean[] zero, boolean[] nonFinite) {
+public record GradientFaults(boolean[] zero, boolean[] nonFinite) {
 
-    static GradientFaults of(Classifier model, LabeledImages images, int batchSize) {
+    public static GradientFaults of(Classifier model, LabeledImages images, int batchSize) {
         int n = images.count();
         int d = images.pixelsPerImage();
         boolean[] zero = new boolean[n];

@@ -21,7 +21,7 @@ public record Metrics(int testSamples, Clean clean, List<AttackCurve> attacks, L
     }
 
     /**
-     * One indicator of attack failure (see {@link FailureIndicators}).
+     * One indicator of attack failure (see {@code advbench.indicators.FailureIndicators}).
      *
      * @param attack the attack it is about, or null when it is about the model or all attacks
      * @param epsilon where it was measured (for the sweep-wide ones, where the value is worst), or null

@@ -26,7 +26,7 @@ public final class MetricsCalculator {
         int n = labels.length;
         Metrics.GradientCheck gradients = new Metrics.GradientCheck(ratio(ev.zeroGradients(), n), ratio(ev.nanGradients(), n));
         return new Metrics(n, clean(labels, ev.cleanPredicted(), classes), List.copyOf(curves), worstCase(ev),
-                gradients, SanityChecks.warnings(ev, curves, gradients));
+                gradients, SanityChecks.warnings(ev, gradients));
     }
 
     static Metrics.Clean clean(int[] labels, int[] predicted, int classes) {

@@ -9,7 +9,8 @@ import advbench.data.Dataset;
 import advbench.data.LabeledImages;
 import advbench.eval.Evaluation;
 import advbench.eval.Evaluator;
-import advbench.eval.FailureIndicators;
+import advbench.indicators.FailureIndicators;
+import advbench.eval.LossTrace;
 import advbench.eval.Metrics;
 import advbench.eval.MetricsCalculator;
 import advbench.eval.PlannedAttack;
@@ -88,7 +89,8 @@ public final class ExperimentRunner {
         try {
             phases.run("training", () -> sources.forEach(s -> models.add(provider.provide(s, data))));
             List<PlannedAttack> attacks = spec.attacks().stream()
-                    .map(a -> new PlannedAttack(a.build(spec.seed()), spec.epsilonsFor(a))).toList();
+                    .map(a -> new PlannedAttack(a.build(spec.seed()), spec.epsilonsFor(a),
+                            a.twiceTheSteps() == null ? null : a.twiceTheSteps().build(spec.seed()))).toList();
             RunRecorder recorder = new RunRecorder(folder);
             List<ModelRun> runs = phases.time("evaluation", () -> java.util.stream.IntStream.range(0, models.size())
                     .mapToObj(i -> evaluate(models.get(i), origin(sources.get(i).start()), recorder, attacked, attacks, spec)).toList());
@@ -198,13 +200,16 @@ public final class ExperimentRunner {
         Metrics metrics = MetricsCalculator.compute(evaluation);
         Summary.lines(m.label(), metrics).forEach(log::info);
         int indicatorSamples = spec.evaluation().indicatorSamples();
+        List<LossTrace> traces = List.of();
         if (indicatorSamples > 0) { // after the attacks, so a failure here cannot cost their numbers
             Engines.seed(spec.seed());
-            List<Metrics.Indicator> indicators = new FailureIndicators(spec.evaluation().batchSize(), log)
+            FailureIndicators.Report report = new FailureIndicators(spec.evaluation().batchSize(), log)
                     .measure(m.model(), test, evaluation, attacks, indicatorSamples, spec.seed());
-            FailureIndicators.verdict(m.label(), indicators).forEach(log::info);
-            metrics = metrics.withIndicators(indicators);
+            FailureIndicators.verdict(m.label(), report.indicators()).forEach(log::info);
+            metrics = metrics.withIndicators(report.indicators());
+            traces = report.traces();
         }
-        return new ModelRun(m.label(), m.cacheKey(), weights, m.model().architecture(), m.model().preprocessing(), origin, m.training(), m.trainSamples(), m.holdoutSamples(), evaluation, metrics);
+        return new ModelRun(m.label(), m.cacheKey(), weights, m.model().architecture(), m.model().preprocessing(), origin, m.training(),
+                m.trainSamples(), m.holdoutSamples(), evaluation, metrics, traces);
     }
 }

@@ -151,6 +151,18 @@ public final class Figures {
                         options, outputs);
             }
         }
+        if (run.lossTraces() != null) {
+            run.lossTraces().forEach((model, traces) -> {
+                for (advbench.eval.LossTrace trace : traces) {
+                    if (LossTraceFigure.unfooled(trace) == 0) {
+                        skipped.add(run.dir() + ": " + model + ", " + trace.attack() + ": every traced sample was fooled, no loss trace to draw");
+                        continue;
+                    }
+                    figure(dir, "loss_traces_" + slug(trace.attack()) + suffix(run, model),
+                            AccuracyFigure.drawing(LossTraceFigure.chart(trace, style)), options.width(), options.height(), options, outputs);
+                }
+            });
+        }
         if (run.examples() == null || run.predictions() == null) {
             List<String> files = new ArrayList<>();
             List<String> figures = new ArrayList<>();

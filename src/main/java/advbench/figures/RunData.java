@@ -22,9 +22,10 @@ import java.util.List;
  *     when the run has no config.yaml
  * @param examples examples.json, or null for a run made before it was saved
  * @param predictions predictions.csv, or null for a run made before it was saved
+ * @param lossTraces loss-traces.csv per model, or null when the run has none
  */
 public record RunData(Path dir, String experiment, int seed, DataShape shape, JsonNode configWithoutSeed, List<ModelResult> models,
-                      SavedExamples examples, SavedPredictions predictions) {
+                      SavedExamples examples, SavedPredictions predictions, java.util.Map<String, List<advbench.eval.LossTrace>> lossTraces) {
 
     /**
      * One accuracy curve: an attack (or the worst case) over its epsilons, accuracies in [0, 1];
@@ -81,6 +82,6 @@ public record RunData(Path dir, String experiment, int seed, DataShape shape, Js
             object.remove("seed");
         }
         return new RunData(run.dir(), run.experiment(), m.seed(), m.shapeOrMnist(), config, List.copyOf(models), run.examples(),
-                run.predictions());
+                run.predictions(), run.lossTraces());
     }
 }

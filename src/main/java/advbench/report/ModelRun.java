@@ -1,9 +1,11 @@
 package advbench.report;
 
 import advbench.eval.Evaluation;
+import advbench.eval.LossTrace;
 import advbench.eval.Metrics;
 import advbench.model.Preprocessing;
 import advbench.train.TrainingRecord;
+import java.util.List;
 
 /**
  * One evaluated model, as the record of a run needs it: how it is named, where its weights came
@@ -14,9 +16,10 @@ import advbench.train.TrainingRecord;
  * @param architecture the architecture built here, or "torchscript"
  * @param preprocessing the normalisation inside the model, or null
  * @param origin the file its weights started from, or null when trained from scratch
+ * @param lossTraces the traced attack runs the indicators of attack failure read (empty when they are off)
  */
 public record ModelRun(String label, String cacheKey, String weightsFile, String architecture, Preprocessing preprocessing,
                        Manifest.Origin origin, TrainingRecord training, int trainSamples, int holdoutSamples, Evaluation evaluation,
-                       Metrics metrics) {
+                       Metrics metrics, List<LossTrace> lossTraces) {
     public static final String BASELINE = "baseline";
 }

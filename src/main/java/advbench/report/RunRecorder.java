@@ -73,7 +73,10 @@ public final class RunRecorder {
     public record Results(String experiment, int seed, String configSha256, String experimentFile, DataProvenance data,
                           DataShape shape, int trainSamples, int testSamples, String architecture, List<ModelRun> models) {}
 
-    /** metrics.json, the CSV tables, examples.json, predictions.csv and, with a minimum-norm attack, minimal-norms.csv. */
+    /**
+     * metrics.json, the CSV tables, examples.json, predictions.csv and, with a minimum-norm attack,
+     * minimal-norms.csv; with the indicators of attack failure, loss-traces.csv.
+     */
     public MetricsDocument write(Results run) {
         MetricsDocument doc = document(run);
         folder.write("metrics.json", out -> Json.MAPPER.writeValue(out, doc));
@@ -86,6 +89,12 @@ public final class RunRecorder {
         String minimalNorms = MinimalNormsCsv.of(run.models());
         if (minimalNorms != null) {
             folder.writeString(MinimalNormsCsv.FILE, minimalNorms);
+        }
+        Map<String, List<advbench.eval.LossTrace>> byModel = new java.util.LinkedHashMap<>();
+        run.models().forEach(m -> byModel.put(m.label(), m.lossTraces()));
+        String traces = SavedLossTraces.toCsv(byModel);
+        if (traces != null) {
+            folder.writeString(SavedLossTraces.FILE, traces);
         }
         return doc;
     }

@@ -20,8 +20,10 @@ import java.nio.file.Path;
  * @param config the resolved config.yaml as a tree, or null when the run has none
  * @param examples examples.json, or null for a run made before it was saved
  * @param predictions predictions.csv, or null for a run made before it was saved
+ * @param lossTraces loss-traces.csv per model, or null when the run has none (indicators off, or an older run)
  */
-public record SavedRun(Path dir, MetricsDocument metrics, JsonNode config, SavedExamples examples, SavedPredictions predictions) {
+public record SavedRun(Path dir, MetricsDocument metrics, JsonNode config, SavedExamples examples, SavedPredictions predictions,
+                       java.util.Map<String, java.util.List<advbench.eval.LossTrace>> lossTraces) {
     public static final String MANIFEST = "manifest.json";
 
     /** A run folder's id: its name, the time the run started. */
@@ -50,9 +52,11 @@ public record SavedRun(Path dir, MetricsDocument metrics, JsonNode config, Saved
         MetricsDocument metrics = metricsOf(dir);
         Path examples = dir.resolve(SavedExamples.FILE);
         Path predictions = dir.resolve(SavedPredictions.FILE);
+        Path traces = dir.resolve(SavedLossTraces.FILE);
         return new SavedRun(dir, metrics, config(dir.resolve("config.yaml")),
                 Files.isRegularFile(examples) ? SavedExamples.read(examples) : null,
-                Files.isRegularFile(predictions) ? SavedPredictions.read(predictions) : null);
+                Files.isRegularFile(predictions) ? SavedPredictions.read(predictions) : null,
+                Files.isRegularFile(traces) ? SavedLossTraces.read(traces) : null);
     }
 
     /** Only metrics.json of a finished run: what verifying a run needs. */

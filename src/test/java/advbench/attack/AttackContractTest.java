@@ -2,6 +2,8 @@ package advbench.attack;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -232,6 +234,43 @@ class AttackContractTest {
         for (Pair<String, Parameter> p : model.djlModel().getBlock().getParameters()) {
             NDArray w = p.getValue().getArray();
             assertFalse(w.hasGradient() && w.getGradient().abs().sum().getFloat() > 0, p.getKey());
+        }
+    }
+
+    /**
+     * The convergence indicator's longer run: the same attack (same type, label and epsilons)
+     * with twice its steps or queries, everything else as written; a default step size that is a
+     * share of the steps is pinned, so the step stays the same. A single step has none.
+     */
+    @ParameterizedTest
+    @MethodSource("attacks")
+    void twiceTheStepsIsTheSameAttackWithTwiceTheIterations(AttackSpec spec) throws ReflectiveOperationException {
+        AttackSpec longer = spec.twiceTheSteps();
+        if (spec instanceof Fgsm.Spec || spec instanceof Fgm.Spec) {
+            assertNull(longer, spec.label());
+            return;
+        }
+        assertNotNull(longer, spec.label());
+        assertEquals(spec.getClass(), longer.getClass());
+        assertEquals(spec.label(), longer.label());
+        assertEquals(spec.epsilons(), longer.epsilons());
+        int doubled = 0;
+        for (java.lang.reflect.RecordComponent c : spec.getClass().getRecordComponents()) {
+            Object before = c.getAccessor().invoke(spec);
+            Object after = c.getAccessor().invoke(longer);
+            if (c.getName().equals("steps") || c.getName().equals("queries")) {
+                assertEquals(2 * (Integer) before, after, c.getName());
+                doubled++;
+            } else if (c.getName().equals("relStepSize") && before == null && after != null) {
+                assertTrue(spec instanceof Pgd.Spec || spec instanceof Bim.Spec || spec instanceof MiFgsm.Spec, spec.label());
+            } else {
+                assertEquals(before, after, c.getName());
+            }
+        }
+        assertTrue(doubled >= 1, spec.label());
+        longer.build(SEED);
+        if (spec instanceof Pgd.Spec pgd && pgd.stepSize() == null && pgd.relStepSize() == null) {
+            assertEquals(2.5 / pgd.steps(), ((Pgd.Spec) longer).relStepSize(), 1e-15);
         }
     }
 

@@ -161,6 +161,18 @@ class FiguresTest {
         }
         assertTrue(Files.isRegularFile(out.resolve("accuracy_table.tex")));
         assertTrue(Files.isRegularFile(out.resolve("accuracy_table.md")));
+        // the indicators traced PGD-3 on both models' subsample (all 120 images): every sample, start and 3 steps
+        var traces = advbench.report.SavedLossTraces.read(runA.resolve(advbench.report.SavedLossTraces.FILE));
+        assertEquals(List.of("baseline", "fgsm-rs"), List.copyOf(traces.keySet()));
+        for (var modelTraces : traces.values()) {
+            assertEquals(1, modelTraces.size());
+            assertEquals("PGD-3", modelTraces.get(0).attack());
+            assertEquals(120, modelTraces.get(0).samples().length);
+            assertEquals(4, modelTraces.get(0).loss()[0].length);
+        }
+        for (String ext : List.of("png", "svg", "pdf")) { // the defended model leaves samples unfooled to draw
+            assertTrue(Files.isRegularFile(out.resolve("loss_traces_pgd-3_defended." + ext)), ext);
+        }
         try (Stream<Path> files = Files.list(out)) {
             assertTrue(files.noneMatch(p -> p.getFileName().toString().endsWith(".tmp")), "no temporary file left");
         }
@@ -193,7 +205,7 @@ class FiguresTest {
         Path out = singleRunFigures();
         try (Stream<Path> files = Files.list(out)) {
             List<Path> svgs = files.filter(p -> p.toString().endsWith(".svg")).toList();
-            assertEquals(7, svgs.size());
+            assertEquals(9, svgs.size()); // with the two models' loss traces
             for (Path svg : svgs) {
                 var doc = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(svg.toFile());
                 assertEquals("svg", doc.getDocumentElement().getTagName(), svg.toString());
