@@ -64,6 +64,11 @@ public final class ExperimentLoader {
     static final long MAX_FILE_BYTES = 1 << 20;
 
     public static ExperimentSpec load(Path file) {
+        return load(file, List.of());
+    }
+
+    /** The file with {@code overrides} applied (bench run --set, a sweep's variant). */
+    public static ExperimentSpec load(Path file, List<FieldOverride> overrides) {
         String text;
         try {
             if (Files.isRegularFile(file) && Files.size(file) > MAX_FILE_BYTES) {
@@ -77,10 +82,21 @@ public final class ExperimentLoader {
         } catch (IOException e) {
             throw new UserError(file + ": cannot be read (" + e.getMessage() + ")");
         }
-        return parse(file.toString(), text);
+        return parse(file.toString(), text, overrides);
     }
 
     public static ExperimentSpec parse(String fileName, String text) {
+        return parse(fileName, text, List.of());
+    }
+
+    /**
+     * Reads an experiment; with overrides, the file's YAML tree is changed first and then read
+     * the same way, and an error in an overridden field names the override.
+     */
+    public static ExperimentSpec parse(String fileName, String text, List<FieldOverride> overrides) {
+        if (!overrides.isEmpty()) {
+            return parseOverridden(fileName, text, overrides);
+        }
         YamlLines lines = YamlLines.of(text);
         YamlLines.BadNumber bad = lines.firstBadNumber();
         if (bad != null) {
@@ -97,6 +113,41 @@ public final class ExperimentLoader {
         } catch (JsonProcessingException e) {
             // YAML syntax: the parser's own location is the right one.
             throw new UserError(fileName + ":" + line(e.getLocation()) + ": not valid YAML: " + firstLine(e.getOriginalMessage()));
+        }
+    }
+
+    private static ExperimentSpec parseOverridden(String fileName, String text, List<FieldOverride> overrides) {
+        YamlLines lines = YamlLines.of(text);
+        YamlLines.BadNumber bad = lines.firstBadNumber();
+        if (bad != null) {
+            throw new UserError(fileName + ":" + bad.line() + ": " + bad.path() + ": " + bad.message());
+        }
+        com.fasterxml.jackson.databind.JsonNode tree;
+        try {
+            tree = text.isBlank() ? null : YAML.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new UserError(fileName + ":" + line(e.getLocation()) + ": not valid YAML: " + firstLine(e.getOriginalMessage()));
+        }
+        if (!(tree instanceof com.fasterxml.jackson.databind.node.ObjectNode root)) {
+            throw new UserError(fileName + ":1: expected an experiment (name, seed, dataset, model, attacks, epsilons)");
+        }
+        overrides.forEach(o -> o.applyTo(root));
+        try {
+            return YAML.treeToValue(root, ExperimentSpec.class);
+        } catch (JsonMappingException e) {
+            UserError located = describe(fileName, lines, e);
+            String field = e instanceof ValueInstantiationException && e.getCause() instanceof SpecException spec
+                    ? join(path(e.getPath()), spec.field())
+                    : e instanceof InvalidTypeIdException ? join(path(e.getPath()), "type") : path(e.getPath());
+            for (FieldOverride o : overrides) {
+                if (o.covers(field)) { // the value came from the override: name it, not a line of the file
+                    String message = located.getMessage().substring(located.getMessage().indexOf(": ", fileName.length()) + 2);
+                    throw new UserError(o.origin() + ": " + message);
+                }
+            }
+            throw located;
+        } catch (JsonProcessingException e) {
+            throw new UserError(fileName + ": " + firstLine(e.getOriginalMessage()));
         }
     }
 

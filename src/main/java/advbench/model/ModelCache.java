@@ -107,7 +107,18 @@ public final class ModelCache {
             Json.MAPPER.writeValue(tmp.resolve("key.json").toFile(), Map.of("inputs", inputs, "training_code_version", TRAINING_CODE_VERSION));
             Path target = dir(key);
             if (Files.exists(target)) {
-                deleteTree(target); // a damaged entry, being replaced
+                if (intact(target)) {
+                    return; // a concurrent run (a sweep's other task) stored it meanwhile: the same inputs, the same weights
+                }
+                // a damaged entry: move it out of the way first, so no reader ever sees it half deleted
+                Path aside = Files.createTempDirectory(root, key + ".damaged.");
+                Files.delete(aside);
+                try {
+                    Files.move(target, aside, StandardCopyOption.ATOMIC_MOVE);
+                    deleteTree(aside);
+                } catch (java.nio.file.NoSuchFileException gone) {
+                    // another process moved it first
+                }
             }
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
@@ -125,6 +136,21 @@ public final class ModelCache {
                     // a leftover temporary folder is never taken for an entry
                 }
             }
+        }
+    }
+
+    /** An entry whose weights match their stored checksum. */
+    private static boolean intact(Path entry) {
+        try {
+            Path checksum = entry.resolve(CHECKSUM);
+            try (var files = Files.list(entry)) {
+                Path weights = files.filter(p -> p.getFileName().toString().endsWith(".params")
+                        || p.getFileName().toString().equals(Classifier.TORCHSCRIPT_FILE)).findFirst().orElse(null);
+                return weights != null && Files.isRegularFile(checksum) && Files.isRegularFile(entry.resolve("training.json"))
+                        && Files.readString(checksum).strip().equals(sha256(weights));
+            }
+        } catch (IOException e) {
+            return false;
         }
     }
 
