@@ -83,6 +83,15 @@ final class FiguresCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         long start = System.nanoTime();
+        if (runs.size() == 1 && advbench.sweep.SweepMerge.isSweepFolder(runs.get(0))) {
+            Path target = out != null ? out : advbench.sweep.SweepMerge.defaultOut(runs.get(0));
+            advbench.sweep.SweepMerge.Merged merged = advbench.sweep.SweepMerge.merge(runs.get(0), target, options());
+            merged.figures().written().forEach(System.out::println);
+            System.err.printf(Locale.ROOT, "bench figures: sweep of %d finished runs%s, %d files in %s (%.1f s)%n", merged.runs(),
+                    merged.missing() > 0 ? " (" + merged.missing() + " variants not finished, left out)" : "",
+                    merged.figures().written().size(), target, (System.nanoTime() - start) / 1e9);
+            return 0;
+        }
         Figures.Result result = Figures.render(runs, out, options());
         result.written().forEach(System.out::println);
         result.skipped().forEach(s -> System.err.println("skipped: " + s));

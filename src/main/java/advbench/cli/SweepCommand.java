@@ -2,6 +2,8 @@ package advbench.cli;
 
 import advbench.RunLog;
 import advbench.sweep.LocalSweep;
+import advbench.sweep.SlurmSweep;
+import advbench.sweep.SweepMerge;
 import advbench.sweep.SweepPlan;
 import advbench.sweep.VariantStatus;
 import advbench.sweep.VariantTask;
@@ -39,6 +41,26 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--task", paramLabel = "I", description = "run only variant I (what each job or Slurm array task calls)")
     Integer task;
 
+    @Option(names = "--slurm", description = "submit the unfinished variants as one Slurm array job instead of running them here")
+    boolean slurm;
+
+    @Option(names = "--wait", description = "with --slurm: wait for the job to end, reporting each variant as it finishes")
+    boolean waitForJob;
+
+    @Option(names = "--partition", paramLabel = "NAME", description = "with --slurm: the partition (default: the cluster's)")
+    String partition;
+
+    @Option(names = "--time", paramLabel = "LIMIT", description = "with --slurm: time limit per task, as Slurm writes it (e.g. 2:00:00)")
+    String time;
+
+    @Option(names = "--cpus-per-task", paramLabel = "N", defaultValue = "1",
+            description = "with --slurm: cores per task, which become its --threads (default: ${DEFAULT-VALUE})")
+    int cpusPerTask;
+
+    @Option(names = "--max-parallel", paramLabel = "K", defaultValue = "0",
+            description = "with --slurm: tasks running at once, the array's %%K (default: no limit)")
+    int maxParallel;
+
     @Mixin
     RunOptions run;
 
@@ -50,18 +72,78 @@ final class SweepCommand implements Callable<Integer> {
         if (jobs < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--jobs must be at least 1, got " + jobs);
         }
+        // every option is checked before the sweep folder is written
+        if (!slurm && (waitForJob || partition != null || time != null || maxParallel != 0)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--wait, --partition, --time and --max-parallel go with --slurm");
+        }
+        if (slurm) {
+            checkSlurmOptions();
+        }
+        int cores = Runtime.getRuntime().availableProcessors();
+        int threads = run.threads != null && run.threads > 0 ? run.threads : LocalSweep.threadsPerJob(jobs, cores);
+        if (!slurm && task == null && (long) threads * jobs > cores) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--jobs " + jobs + " x --threads " + threads
+                    + " is more than this machine's " + cores + " cores");
+        }
         SweepPlan plan = SweepPlan.of(sweepFile, run.resultsDir);
+        if (task != null) {
+            plan.variant(task); // in range, before anything is written
+        }
         plan.write();
         if (task != null) {
             VariantTask.run(plan, task, experiment -> run.run(spec.commandLine(), experiment, plan.base()).runDir());
             return 0;
         }
-        int cores = Runtime.getRuntime().availableProcessors();
-        int threads = run.threads != null && run.threads > 0 ? run.threads : LocalSweep.threadsPerJob(jobs, cores);
-        if ((long) threads * jobs > cores) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--jobs " + jobs + " x --threads " + threads
-                    + " is more than this machine's " + cores + " cores");
+        if (slurm) {
+            return submit(plan);
         }
+        List<String> taskArgs = taskArgs(threads);
+        int failed = new LocalSweep(plan, new RunLog(System.err)).run(jobs, taskArgs);
+        merge(plan);
+        System.out.println(plan.folder());
+        return failed == 0 ? 0 : 1;
+    }
+
+    private void checkSlurmOptions() {
+        if (cpusPerTask < 1 || maxParallel < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--cpus-per-task must be at least 1 and --max-parallel at least 0");
+        }
+        if (time != null && !time.matches("[0-9:-]+")) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--time " + time + ": expected Slurm's form, e.g. 30, 2:00:00 or 1-12:00:00");
+        }
+        if (partition != null && !partition.matches("[A-Za-z0-9_.,-]+")) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--partition " + partition + ": not a partition name");
+        }
+    }
+
+    private int submit(SweepPlan plan) {
+        List<String> taskArgs = taskArgs(cpusPerTask);
+        String job = new SlurmSweep(plan, partition, time, cpusPerTask, maxParallel, new RunLog(System.err)).submit(taskArgs, waitForJob);
+        if (job != null) {
+            System.err.println("bench: Slurm job " + job + (waitForJob ? " ended" : " submitted; bench sweep status " + sweepFile + " shows progress"));
+        }
+        System.out.println(plan.folder());
+        if (!waitForJob) {
+            return 0;
+        }
+        merge(plan);
+        long failed = plan.variants().stream().filter(v -> VariantStatus.of(plan, v).state() != VariantStatus.State.DONE).count();
+        return failed == 0 ? 0 : 1;
+    }
+
+    /** The merged figure, tables and runs.csv, in the base experiment's figure style, when any variant has finished. */
+    private static void merge(SweepPlan plan) {
+        if (plan.variants().stream().noneMatch(v -> VariantStatus.of(plan, v).state() == VariantStatus.State.DONE)) {
+            return;
+        }
+        Path out = SweepMerge.defaultOut(plan.folder());
+        SweepMerge.Merged merged = SweepMerge.merge(plan.folder(), out, plan.variants().get(0).spec().outputs().figureOptions());
+        System.err.println("bench: merged " + merged.runs() + " runs into " + out + " (" + merged.figures().written().size() + " files"
+                + (merged.missing() > 0 ? "; " + merged.missing() + " variants not finished, left out" : "") + ")");
+    }
+
+    /** What every task gets after --task: absolute paths, as a task may start in another directory. */
+    private List<String> taskArgs(int threads) {
         List<String> taskArgs = new ArrayList<>(List.of("--results-dir", run.resultsDir.toAbsolutePath().toString(),
                 "--threads", String.valueOf(threads)));
         if (run.dataDir != null) {
@@ -73,9 +155,7 @@ final class SweepCommand implements Callable<Integer> {
         if (run.retrain) {
             taskArgs.add("--retrain");
         }
-        int failed = new LocalSweep(plan, new RunLog(System.err)).run(jobs, taskArgs);
-        System.out.println(plan.folder());
-        return failed == 0 ? 0 : 1;
+        return taskArgs;
     }
 
     /** {@code bench sweep status SWEEP.yaml}: each variant done, running, failed (with its log's last line) or pending. */

@@ -93,7 +93,15 @@ public final class ExperimentLoader {
      * Reads an experiment; with overrides, the file's YAML tree is changed first and then read
      * the same way, and an error in an overridden field names the override.
      */
+    /** A sweep file names a base experiment and has no name of its own. */
+    public static boolean isSweepFile(String text) {
+        return text.matches("(?s)(.*\n)?base:.*") && !text.matches("(?s)(.*\n)?name:.*");
+    }
+
     public static ExperimentSpec parse(String fileName, String text, List<FieldOverride> overrides) {
+        if (isSweepFile(text)) {
+            throw new UserError(fileName + ": a sweep file (it names a base experiment); run it with bench sweep " + fileName);
+        }
         if (!overrides.isEmpty()) {
             return parseOverridden(fileName, text, overrides);
         }

@@ -34,6 +34,11 @@ public record Configuration(String label, List<RunData> runs) {
         return List.copyOf(result);
     }
 
+    /** Runs grouped by the caller (a sweep's grid cell), named {@code label} plus how many seeds they are. */
+    public static Configuration named(String label, List<RunData> runs) {
+        return new Configuration(label + runsNote(runs), List.copyOf(runs));
+    }
+
     /** " (3 seeds)" for a configuration of several runs ("runs" if a seed repeats), else "". */
     static String runsNote(List<RunData> runs) {
         if (runs.size() < 2) {

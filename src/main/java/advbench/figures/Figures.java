@@ -99,6 +99,22 @@ public final class Figures {
         return new Result(target, List.copyOf(written), List.copyOf(skipped));
     }
 
+    /**
+     * One accuracy figure (mean over each configuration's runs, with a band) and one table
+     * (mean +- std) per norm for configurations grouped by the caller: a sweep's merged outputs.
+     */
+    public static Result renderComparison(List<Configuration> configurations, Path out, FigureOptions options) {
+        OutputFolder.checkWritable(out, "--out");
+        List<Output> outputs = new ArrayList<>();
+        accuracy(configurations, out, options, outputs);
+        List<Path> written = new ArrayList<>();
+        for (Output o : outputs) {
+            AtomicFile.write(o.path(), o.content());
+            written.add(o.path());
+        }
+        return new Result(out, List.copyOf(written), List.of());
+    }
+
     /** The attacks a run's confusion matrix and grid show, checked against its metrics. */
     private record Picks(AttackPick confusion, List<AttackPick> grid) {
         static Picks of(RunData run, FigureOptions options) {

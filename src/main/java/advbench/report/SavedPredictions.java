@@ -139,12 +139,13 @@ public record SavedPredictions(List<ModelPredictions> models) {
         return new SavedPredictions(List.copyOf(models));
     }
 
-    static String quote(String s) {
+    /** A CSV cell, quoted when it holds a comma or a quote. */
+    public static String quote(String s) {
         return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
     }
 
     /** One CSV line into cells, honouring double quotes (attack labels may hold commas). */
-    static List<String> split(String line) {
+    public static List<String> split(String line) {
         List<String> cells = new ArrayList<>();
         StringBuilder cell = new StringBuilder();
         boolean quoted = false;

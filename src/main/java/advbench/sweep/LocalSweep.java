@@ -99,7 +99,7 @@ public final class LocalSweep {
     }
 
     /** This JVM again, with its options and class path, running the bench command line. */
-    static List<String> javaCommand() {
+    public static List<String> javaCommand() {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {

@@ -140,13 +140,9 @@ public final class SweepPlan {
         sb.append('\n');
         for (Variant v : variants) {
             sb.append(v.index());
-            v.overrides().forEach(o -> sb.append(',').append(csv(o.value().isTextual() ? o.value().asText() : o.value().toString())));
+            v.overrides().forEach(o -> sb.append(',').append(advbench.report.SavedPredictions.quote(o.value().isTextual() ? o.value().asText() : o.value().toString())));
             sb.append('\n');
         }
         return sb.toString();
-    }
-
-    private static String csv(String s) {
-        return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
     }
 }

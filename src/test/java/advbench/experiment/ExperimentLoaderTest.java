@@ -62,6 +62,13 @@ class ExperimentLoaderTest {
         assertEquals(7, s.epsilons().size());
         try (var files = java.nio.file.Files.list(Path.of("experiments"))) {
             for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).toList()) {
+                if (ExperimentLoader.isSweepFile(java.nio.file.Files.readString(f))) {
+                    // a sweep file: every variant loads, and bench run says what to run it with
+                    assertTrue(advbench.sweep.SweepPlan.of(f, Path.of("results")).variants().size() > 1, f.toString());
+                    UserError e = assertThrows(UserError.class, () -> ExperimentLoader.load(f));
+                    assertTrue(e.getMessage().contains("bench sweep"), e.getMessage());
+                    continue;
+                }
                 ExperimentSpec e = ExperimentLoader.load(f);
                 assertEquals(e, ExperimentLoader.parse("resolved", ExperimentLoader.resolvedConfig(e)), f.toString());
             }
