@@ -79,20 +79,7 @@ public final class AccuracyFigure {
         NumberAxis y = new NumberAxis("accuracy (%)");
         y.setRange(-3, 103); // room for markers at 0 and 100 %
         y.setTickUnit(new NumberTickUnit(20));
-        for (NumberAxis axis : new NumberAxis[] {x, y}) {
-            axis.setLabelFont(style.font());
-            axis.setTickLabelFont(style.smallFont());
-            axis.setLabelPaint(FigureStyle.TEXT);
-            axis.setTickLabelPaint(FigureStyle.TEXT);
-            axis.setAxisLinePaint(FigureStyle.TEXT);
-            axis.setAxisLineStroke(FigureStyle.thin(0.6));
-            axis.setTickMarkPaint(FigureStyle.TEXT);
-            axis.setTickMarkStroke(FigureStyle.thin(0.6));
-            axis.setTickMarkOutsideLength(2f);
-            axis.setTickMarkInsideLength(0f);
-            axis.setLabelInsets(new RectangleInsets(1, 1, 1, 1));
-            axis.setTickLabelInsets(new RectangleInsets(1, 1, 1, 1));
-        }
+        styleAxes(style, x, y);
         x.setStandardTickUnits(NumberAxis.createStandardTickUnits(Locale.ROOT));
 
         XYPlot plot = new XYPlot(dataset, x, y, renderer);
@@ -107,19 +94,7 @@ public final class AccuracyFigure {
         plot.setInsets(new RectangleInsets(2, 2, 2, 4));
         plot.setFixedLegendItems(legend(data, style, band));
 
-        JFreeChart chart = new JFreeChart(null, style.font(), plot, false);
-        chart.setBackgroundPaint(Color.WHITE);
-        chart.setPadding(new RectangleInsets(1, 1, 1, 1));
-        LegendTitle legend = new LegendTitle(plot);
-        legend.setItemFont(style.smallFont());
-        legend.setPosition(RectangleEdge.BOTTOM);
-        legend.setHorizontalAlignment(HorizontalAlignment.CENTER);
-        legend.setFrame(org.jfree.chart.block.BlockBorder.NONE);
-        legend.setBackgroundPaint(null);
-        legend.setItemLabelPadding(new RectangleInsets(0, 2, 0, 5));
-        legend.setLegendItemGraphicPadding(new RectangleInsets(0, 2, 0, 0));
-        legend.setMargin(new RectangleInsets(2, 0, 0, 0));
-        chart.addLegend(legend);
+        JFreeChart chart = chartWithLegendBelow(plot, style);
         if (style.hasTitle()) {
             TextTitle title = new TextTitle(style.title(), style.titleFont());
             title.setPaint(FigureStyle.TEXT);
@@ -207,6 +182,42 @@ public final class AccuracyFigure {
         boolean hasMarker = marker != null;
         return new LegendItem(label, null, null, null, hasMarker, hasMarker ? marker : new Rectangle2D.Double(), true, paint,
                 false, paint, stroke, true, line, stroke, paint);
+    }
+
+    /** The paper style's axes: fonts, black lines, short outside ticks, tight insets. */
+    static void styleAxes(FigureStyle style, NumberAxis... axes) {
+        for (NumberAxis axis : axes) {
+            axis.setLabelFont(style.font());
+            axis.setTickLabelFont(style.smallFont());
+            axis.setLabelPaint(FigureStyle.TEXT);
+            axis.setTickLabelPaint(FigureStyle.TEXT);
+            axis.setAxisLinePaint(FigureStyle.TEXT);
+            axis.setAxisLineStroke(FigureStyle.thin(0.6));
+            axis.setTickMarkPaint(FigureStyle.TEXT);
+            axis.setTickMarkStroke(FigureStyle.thin(0.6));
+            axis.setTickMarkOutsideLength(2f);
+            axis.setTickMarkInsideLength(0f);
+            axis.setLabelInsets(new RectangleInsets(1, 1, 1, 1));
+            axis.setTickLabelInsets(new RectangleInsets(1, 1, 1, 1));
+        }
+    }
+
+    /** A chart of {@code plot} on white, its legend centred below, in the paper style. */
+    static JFreeChart chartWithLegendBelow(XYPlot plot, FigureStyle style) {
+        JFreeChart chart = new JFreeChart(null, style.font(), plot, false);
+        chart.setBackgroundPaint(Color.WHITE);
+        chart.setPadding(new RectangleInsets(1, 1, 1, 1));
+        LegendTitle legend = new LegendTitle(plot);
+        legend.setItemFont(style.smallFont());
+        legend.setPosition(RectangleEdge.BOTTOM);
+        legend.setHorizontalAlignment(HorizontalAlignment.CENTER);
+        legend.setFrame(org.jfree.chart.block.BlockBorder.NONE);
+        legend.setBackgroundPaint(null);
+        legend.setItemLabelPadding(new RectangleInsets(0, 2, 0, 5));
+        legend.setLegendItemGraphicPadding(new RectangleInsets(0, 2, 0, 0));
+        legend.setMargin(new RectangleInsets(2, 0, 0, 0));
+        chart.addLegend(legend);
+        return chart;
     }
 
     public static Drawing drawing(JFreeChart chart) {

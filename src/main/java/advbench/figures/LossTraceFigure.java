@@ -12,9 +12,7 @@ import org.jfree.chart.LegendItemCollection;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
-import org.jfree.chart.title.LegendTitle;
 import org.jfree.chart.title.TextTitle;
-import org.jfree.chart.ui.RectangleEdge;
 import org.jfree.chart.ui.RectangleInsets;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
@@ -71,13 +69,7 @@ final class LossTraceFigure {
         x.setStandardTickUnits(NumberAxis.createIntegerTickUnits(Locale.ROOT));
         NumberAxis y = new NumberAxis("best loss so far (rescaled)");
         y.setRange(-0.03, 1.03);
-        for (NumberAxis axis : new NumberAxis[] {x, y}) {
-            axis.setLabelFont(style.font());
-            axis.setTickLabelFont(style.smallFont());
-            axis.setLabelPaint(FigureStyle.TEXT);
-            axis.setTickLabelPaint(FigureStyle.TEXT);
-            axis.setAxisLineStroke(FigureStyle.thin(0.6));
-        }
+        AccuracyFigure.styleAxes(style, x, y);
         XYPlot plot = new XYPlot(dataset, x, y, renderer);
         plot.setBackgroundPaint(Color.WHITE);
         plot.setOutlineVisible(false);
@@ -89,14 +81,7 @@ final class LossTraceFigure {
         items.add(item("settled: " + settled, SETTLED));
         plot.setFixedLegendItems(items);
 
-        JFreeChart chart = new JFreeChart(null, style.font(), plot, false);
-        chart.setBackgroundPaint(Color.WHITE);
-        chart.setPadding(new RectangleInsets(1, 1, 1, 1));
-        LegendTitle legend = new LegendTitle(plot);
-        legend.setItemFont(style.smallFont());
-        legend.setPosition(RectangleEdge.BOTTOM);
-        legend.setFrame(org.jfree.chart.block.BlockBorder.NONE);
-        chart.addLegend(legend);
+        JFreeChart chart = AccuracyFigure.chartWithLegendBelow(plot, style);
         String title = style.hasTitle() ? style.title()
                 : String.format(Locale.ROOT, "%s, eps %s: %d samples never fooled", trace.attack(), trace.epsilon(), rising + settled);
         TextTitle t = new TextTitle(title, style.smallFont());
