@@ -6,10 +6,8 @@ import advbench.RunLog;
 import advbench.attack.Batch;
 import advbench.data.LabeledImages;
 import advbench.model.Classifier;
-import advbench.model.ImageBatch;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
@@ -64,8 +62,10 @@ public final class ModelTrainer {
             if (!plan.augmentation().isNone()) {
                 log.info("augmenting the training images: " + describe(plan.augmentation()));
             }
-            for (int epoch = 1; epoch <= plan.epochs(); epoch++) {
-                history.add(runEpoch(epoch, trainer, classifier, train, test, shuffle, seed));
+            try (TrainingImages images = TrainingImages.of(classifier.manager(), train, plan.augmentation())) {
+                for (int epoch = 1; epoch <= plan.epochs(); epoch++) {
+                    history.add(runEpoch(epoch, trainer, classifier, images, test, shuffle, seed));
+                }
             }
         }
         int bestEpoch = monitor == null ? plan.epochs() : monitor.restoreBest(classifier, plan.epochs());
@@ -99,36 +99,32 @@ public final class ModelTrainer {
         return String.join(", ", parts);
     }
 
-    private EpochStats runEpoch(int epoch, Trainer trainer, Classifier classifier, LabeledImages train,
+    private EpochStats runEpoch(int epoch, Trainer trainer, Classifier classifier, TrainingImages train,
                                 LabeledImages test, Random shuffle, long seed) {
         long start = System.nanoTime();
         int[] order = permutation(train.count(), shuffle);
-        double lossSum = 0;
-        long correct = 0;
-        try (Progress bar = log.progress("epoch " + epoch + "/" + plan.epochs(), train.count(), "img")) {
+        int batches = (order.length + plan.batchSize() - 1) / plan.batchSize();
+        double lossSum;
+        long correct;
+        try (Progress bar = log.progress("epoch " + epoch + "/" + plan.epochs(), train.count(), "img");
+             EpochTally tally = new EpochTally(classifier.manager(), (batch, loss) -> diverged(epoch, batch, batches, loss))) {
             for (int from = 0; from < order.length; from += plan.batchSize()) {
                 int[] ids = Arrays.copyOfRange(order, from, Math.min(order.length, from + plan.batchSize()));
-                LabeledImages batch = train.select(ids);
-                if (!plan.augmentation().isNone()) {
-                    batch = plan.augmentation().apply(batch, ids, seed, epoch);
-                }
                 try (NDManager scope = classifier.manager().newSubManager()) {
-                    Batch b = new Batch(ImageBatch.of(scope, batch), batch.labels(), ids);
+                    Batch b = train.batch(scope, ids, seed, epoch);
                     NDArray input = objective.prepare(classifier, b, epoch);
                     try (GradientCollector collector = trainer.newGradientCollector()) {
                         NDArray[] lossAndLogits = objective.lossAndLogits(trainer, b, input);
-                        float loss = lossAndLogits[0].getFloat();
-                        if (!Float.isFinite(loss) || loss > DIVERGED_LOSS) {
-                            throw diverged(epoch, from / plan.batchSize() + 1, (order.length + plan.batchSize() - 1) / plan.batchSize(), loss);
-                        }
                         collector.backward(lossAndLogits[0]);
-                        lossSum += loss * batch.count();
-                        correct += countCorrect(lossAndLogits[1], batch.labels());
+                        tally.add(lossAndLogits[0], lossAndLogits[1], b.labels());
                     }
                     trainer.step();
                 }
                 bar.advance(ids.length);
             }
+            tally.readBack();
+            lossSum = tally.lossSum();
+            correct = tally.correct();
         }
         classifier.setTrainable(false);
         double testAccuracy = fractionCorrect(classifier.predictAll(test, 1000), test.labels());
@@ -163,15 +159,6 @@ public final class ModelTrainer {
             case "sgd" -> Optimizer.sgd().setLearningRateTracker(lr).optMomentum(0.9f).build();
             default -> Optimizer.adam().optLearningRateTracker(lr).build();
         };
-    }
-
-    private static long countCorrect(NDArray logits, int[] labels) {
-        int[] predicted = logits.argMax(1).toType(DataType.INT32, false).toIntArray();
-        long c = 0;
-        for (int i = 0; i < labels.length; i++) {
-            c += predicted[i] == labels[i] ? 1 : 0;
-        }
-        return c;
     }
 
     static double fractionCorrect(int[] predicted, int[] labels) {
