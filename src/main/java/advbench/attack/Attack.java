@@ -54,6 +54,14 @@ public interface Attack {
         return this instanceof Traceable t ? t : null;
     }
 
+    /**
+     * Whether this attack's first pass is the batch's clean pass (see {@link Batch#cleanPass}), so
+     * that the evaluator should compute that pass where this attack can reuse it.
+     */
+    default boolean reusesCleanPass() {
+        return false;
+    }
+
     /** Runs from fresh random draws; the sweeper keeps each sample's first success. */
     default int restarts() {
         return 1;

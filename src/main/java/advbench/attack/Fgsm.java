@@ -12,7 +12,8 @@ import java.util.List;
  *
  * <p>The gradient does not depend on epsilon, so in a sweep one forward and backward pass serves
  * every epsilon ({@link #bind}); after it, each epsilon costs one forward pass over the samples
- * still open.
+ * still open. On a test batch whose clean pass the evaluator has already run (the same forward
+ * and backward pass, untargeted cross-entropy of the true labels), it reuses that pass.
  */
 public final class Fgsm implements Attack {
     private final String name;
@@ -45,6 +46,12 @@ public final class Fgsm implements Attack {
         return target;
     }
 
+    /** Untargeted with cross-entropy, its pass is exactly the clean pass. */
+    @Override
+    public boolean reusesCleanPass() {
+        return target == null && loss == Loss.CROSS_ENTROPY;
+    }
+
     @Override
     public Adversarial attack(Classifier model, Batch batch, Goal goal, double eps) {
         Attack.checkEpsilon(name, eps);
@@ -57,16 +64,22 @@ public final class Fgsm implements Attack {
     @Override
     public Bound bind(Classifier model, Batch batch, Goal goal) {
         NDArray x = batch.images();
+        Classifier.Gradient shared = reusesCleanPass() && !goal.targeted() ? batch.cleanPass() : null;
         NDArray direction;
         int[] clean;
-        try (NDManager scope = x.getManager().newSubManager()) {
-            // on a copy in this scope, so that the loss's intermediate arrays die with it
-            NDArray input = x.duplicate();
-            input.attach(scope);
-            Classifier.Gradient g = model.gradientOf(input, logits -> loss.value(logits, goal));
-            clean = Classifier.argMax(g.logits());
-            direction = g.gradient().sign();
-            direction.attach(x.getManager());
+        if (shared != null) {
+            clean = Classifier.argMax(shared.logits());
+            direction = shared.gradient().sign();
+        } else {
+            try (NDManager scope = x.getManager().newSubManager()) {
+                // on a copy in this scope, so that the loss's intermediate arrays die with it
+                NDArray input = x.duplicate();
+                input.attach(scope);
+                Classifier.Gradient g = model.gradientOf(input, logits -> loss.value(logits, goal));
+                clean = Classifier.argMax(g.logits());
+                direction = g.gradient().sign();
+                direction.attach(x.getManager());
+            }
         }
         return new Bound() {
             @Override

@@ -34,11 +34,16 @@ public interface Loss {
         return out;
     }
 
-    /** Cross-entropy: ascend CE(label), or, targeted, descend CE(target) (Madry et al.; Kurakin et al.). */
+    /**
+     * Cross-entropy: ascend CE(label), or, targeted, descend CE(target) (Madry et al.; Kurakin et al.).
+     * One instance, so that an attack can tell that its loss is the clean pass's ({@link Batch#cleanPass}).
+     */
+    Loss CROSS_ENTROPY = (logits, goal) -> goal.targeted()
+            ? CrossEntropy.perSample(logits, goal.lossLabels()).mul(Loss.perSample(logits, goal.direction())).sum()
+            : CrossEntropy.sum(logits, goal.labels());
+
     static Loss crossEntropy() {
-        return (logits, goal) -> goal.targeted()
-                ? CrossEntropy.perSample(logits, goal.lossLabels()).mul(perSample(logits, goal.direction())).sum()
-                : CrossEntropy.sum(logits, goal.labels());
+        return CROSS_ENTROPY;
     }
 
     /**

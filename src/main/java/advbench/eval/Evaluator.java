@@ -34,17 +34,21 @@ public final class Evaluator {
 
     public Evaluation evaluate(Classifier model, LabeledImages test, List<PlannedAttack> attacks, int gridSamples) {
         int n = test.count();
-        int[] clean = model.predictAll(test, batchSize);
-        int[] gradientFaults = checkGradients(model, test);
+        CleanPass cleanPass = new CleanPass(n);
+        int host = CleanPass.host(attacks);
+        if (host < 0) {
+            cleanPass.runAll(model, test, batchSize);
+        }
         boolean randomised = RandomnessCheck.repeatedForwardsDiffer(model, test, batchSize);
         if (randomised) {
             log.info("the model is randomised: " + RandomnessCheck.FORWARDS + " forwards of the same test images differ");
         }
         LabeledImages samples = test.first(gridSamples);
-        Examples.Shot cleanShot = shot(model, samples.pixels(), Arrays.copyOf(clean, samples.count()), samples);
         List<Examples.Row> rows = new ArrayList<>();
         List<AttackOutcome> outcomes = new ArrayList<>();
-        for (PlannedAttack planned : attacks) {
+        for (int index = 0; index < attacks.size(); index++) {
+            PlannedAttack planned = attacks.get(index);
+            CleanPass along = index == host ? cleanPass : null;
             List<EpsilonOutcome> perEps = new ArrayList<>();
             boolean targeted = planned.attack().target() != null;
             boolean ensemble = planned.attack().stages() != null;
@@ -60,15 +64,22 @@ public final class Evaluator {
             try (Progress bar = log.progress(planned.attack().name(), n, "img")) {
                 for (int from = 0; from < n; from += batchSize) {
                     int to = Math.min(n, from + batchSize);
-                    attackBatch(model, test, from, to, planned, perEps, grid, minimalNorms);
+                    attackBatch(model, test, from, to, planned, perEps, grid, minimalNorms, along);
                     bar.advance(to - from);
                 }
             }
-            double forward = (model.passes().forward() - forward0) / (double) n;
-            double backward = (model.passes().backward() - backward0) / (double) n;
+            // an attack that reuses the clean pass is charged for it, as if it had run it itself; another is not
+            boolean apart = along != null && !planned.attack().reusesCleanPass();
+            long[] own = apart ? new long[] {along.forward(), along.backward(), (long) (along.seconds() * 1e9)} : new long[3];
+            double forward = (model.passes().forward() - forward0 - own[0]) / (double) n;
+            double backward = (model.passes().backward() - backward0 - own[1]) / (double) n;
+            if (along != null) {
+                log.info(String.format(java.util.Locale.ROOT, "clean pass: predictions and input gradients of %d samples in %.1f s%s", n,
+                        along.seconds(), apart ? "" : " (" + planned.attack().name() + " reuses it: counted in its time and passes)"));
+            }
             log.info(String.format(java.util.Locale.ROOT, "%s: %d epsilons x %d samples in %.1f s (per sample %.1f forward and %.1f backward"
                     + " passes); samples attacked per epsilon: %s",
-                    planned.attack().name(), planned.epsilons().size(), n, (System.nanoTime() - start) / 1e9, forward, backward,
+                    planned.attack().name(), planned.epsilons().size(), n, (System.nanoTime() - start - own[2]) / 1e9, forward, backward,
                     perEps.stream().map(e -> String.valueOf(e.attackedCount())).toList()));
             var a = planned.attack();
             AttackOutcome outcome = new AttackOutcome(a.name(), a.norm(), a.iterative(),
@@ -82,15 +93,21 @@ public final class Evaluator {
                 rows.add(new Examples.Row(a.name(), a.norm(), planned.epsilons().get(e), grid.shot(model, e)));
             }
         }
-        return new Evaluation(test.shape(), test.labels().clone(), clean, List.copyOf(outcomes), gradientFaults[0],
-                gradientFaults[1], new Examples(samples, cleanShot, List.copyOf(rows)), randomised);
+        int[] clean = cleanPass.predicted();
+        GradientFaults faults = cleanPass.faults();
+        Examples.Shot cleanShot = shot(model, samples.pixels(), Arrays.copyOf(clean, samples.count()), samples);
+        return new Evaluation(test.shape(), test.labels().clone(), clean, List.copyOf(outcomes), faults.count(faults.zero()),
+                faults.count(faults.nonFinite()), new Examples(samples, cleanShot, List.copyOf(rows)), randomised);
     }
 
     private void attackBatch(Classifier model, LabeledImages test, int from, int to, PlannedAttack planned,
-                             List<EpsilonOutcome> perEps, GridRows grid, double[] minimalNorms) {
+                             List<EpsilonOutcome> perEps, GridRows grid, double[] minimalNorms, CleanPass cleanPass) {
         try (NDManager scope = model.manager().newSubManager()) {
             NDArray x = ImageBatch.of(scope, test, from, to);
             Batch batch = new Batch(x, test.labelRange(from, to), range(from, to));
+            if (cleanPass != null) {
+                batch = cleanPass.run(model, batch, from);
+            }
             EpsilonSweeper.Swept swept = EpsilonSweeper.sweep(planned.attack(), model, batch, planned.epsilons(), sweep);
             if (minimalNorms != null) {
                 System.arraycopy(swept.minimalNorms(), 0, minimalNorms, from, to - from);
@@ -179,15 +196,6 @@ public final class Evaluator {
             }
         }
         return new Examples.Shot(pixels, predicted.clone(), confidence);
-    }
-
-    /**
-     * Counts samples whose input gradient at the clean point is all zero or not finite: a large
-     * share means gradient attacks cannot work on this model (gradient masking or a bug).
-     */
-    private int[] checkGradients(Classifier model, LabeledImages test) {
-        GradientFaults faults = GradientFaults.of(model, test, batchSize);
-        return new int[] {faults.count(faults.zero()), faults.count(faults.nonFinite())};
     }
 
     public static int[] range(int from, int to) {

@@ -21,19 +21,24 @@ public record GradientFaults(boolean[] zero, boolean[] nonFinite) {
             int to = Math.min(n, from + batchSize);
             try (NDManager scope = model.manager().newSubManager()) {
                 float[] g = model.lossGradient(ImageBatch.of(scope, images, from, to), images.labelRange(from, to)).toFloatArray();
-                for (int i = 0; i < to - from; i++) {
-                    boolean allZero = true;
-                    boolean finite = true;
-                    for (int k = i * d; k < (i + 1) * d; k++) {
-                        allZero &= g[k] == 0f;
-                        finite &= Float.isFinite(g[k]);
-                    }
-                    zero[from + i] = allZero;
-                    nonFinite[from + i] = !finite;
-                }
+                mark(g, d, zero, nonFinite, from);
             }
         }
         return new GradientFaults(zero, nonFinite);
+    }
+
+    /** Marks the images of one batch's gradient {@code g} ({@code d} values each), the first at {@code offset}. */
+    static void mark(float[] g, int d, boolean[] zero, boolean[] nonFinite, int offset) {
+        for (int i = 0; i < g.length / d; i++) {
+            boolean allZero = true;
+            boolean finite = true;
+            for (int k = i * d; k < (i + 1) * d; k++) {
+                allZero &= g[k] == 0f;
+                finite &= Float.isFinite(g[k]);
+            }
+            zero[offset + i] = allZero;
+            nonFinite[offset + i] = !finite;
+        }
     }
 
     int count(boolean[] which) {
