@@ -60,11 +60,40 @@ final class BenchmarkCommand implements Callable<Integer> {
             description = "test images for --memory-sweep (default: ${DEFAULT-VALUE})")
     int memoryImages;
 
+    @Option(names = "--vs-pytorch", description = "only time the same work side by side with eager PyTorch and torchattacks,"
+            + " pair by pair: training the small CNN (2 epochs, batch 128) and fgsm.yaml's FGSM sweep (scripts/pytorch-baseline.py)")
+    boolean vsPytorch;
+
+    @Option(names = "--python", paramLabel = "CMD", defaultValue = "python3",
+            description = "with --vs-pytorch: the Python that has torch and torchattacks (PYTHONPATH passes through; default: ${DEFAULT-VALUE})")
+    String python;
+
+    @Option(names = "--pytorch-figures", paramLabel = "FILE",
+            description = "with --vs-pytorch: PyTorch's seconds recorded earlier (the JSON lines scripts/pytorch-baseline.py printed) instead of running it")
+    Path pytorchFigures;
+
+    @Option(names = "--pairs", paramLabel = "N", defaultValue = "3",
+            description = "with --vs-pytorch: pairs per phase, the median reported (default: ${DEFAULT-VALUE})")
+    int pairs;
+
+    /** The side-by-side comparison's own process for one phase: train or fgsm-sweep. */
+    @Option(names = "--phase", hidden = true)
+    String phase;
+
+    @Option(names = "--model-dir", hidden = true)
+    Path modelDir;
+
     @Mixin
     RunOptions run;
 
     @Override
     public Integer call() {
+        if (phase != null) {
+            return new PyTorchSideBySide(this).phase(phase, modelDir);
+        }
+        if (vsPytorch) {
+            return new PyTorchSideBySide(this).compare();
+        }
         if (images < 1 || memoryImages < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--images and --memory-images must be at least 1");
         }

@@ -75,4 +75,32 @@ class BenchmarkCommandTest {
         assertEquals(2, o.code());
         assertTrue(o.err().startsWith("error: --images"), o.err());
     }
+
+    @Test
+    void theSideBySideComparisonChecksItsInputsBeforeAnyWork(@TempDir Path tmp) throws IOException {
+        BenchCommandTest cli = new BenchCommandTest();
+        String results = tmp.resolve("results").toString();
+        BenchCommandTest.Outcome pairs = cli.bench("benchmark", "--vs-pytorch", "--pairs", "0", "--results-dir", results);
+        assertEquals(2, pairs.code());
+        assertTrue(pairs.err().startsWith("error: --pairs"), pairs.err());
+
+        BenchCommandTest.Outcome python = cli.bench("benchmark", "--vs-pytorch", "--python", tmp.resolve("no-python").toString(), "--results-dir", results);
+        assertEquals(2, python.code());
+        assertTrue(python.err().startsWith("error: --vs-pytorch: cannot run "), python.err());
+        assertEquals(1, python.err().strip().lines().count(), python.err());
+
+        BenchCommandTest.Outcome noTorch = cli.bench("benchmark", "--vs-pytorch", "--python", "sh", "--results-dir", results);
+        assertEquals(2, noTorch.code());
+        assertTrue(noTorch.err().contains("cannot import torch and torchattacks"), noTorch.err());
+
+        Path partial = Files.writeString(tmp.resolve("py.txt"), "{\"phase\": \"train\", \"seconds\": 18.5}\n");
+        BenchCommandTest.Outcome missing = cli.bench("benchmark", "--vs-pytorch", "--pytorch-figures", partial.toString(), "--results-dir", results);
+        assertEquals(2, missing.code());
+        assertTrue(missing.err().startsWith("error: --pytorch-figures: ") && missing.err().contains("no \"fgsm-sweep\" line"), missing.err());
+
+        BenchCommandTest.Outcome phase = cli.bench("benchmark", "--phase", "attack", "--model-dir", tmp.toString());
+        assertEquals(2, phase.code());
+        assertTrue(phase.err().startsWith("error: --phase"), phase.err());
+        assertTrue(Files.notExists(tmp.resolve("results")), "nothing written");
+    }
 }
