@@ -10,7 +10,7 @@ writes it, with a fresh gradient per epsilon.
 
     scripts/pytorch-baseline.py --data-dir ../shared/data
 
-Two more phases match `bench benchmark --pytorch`'s side-by-side rows, each in a fresh process
+Two more phases are the PyTorch side of `bench benchmark --vs-pytorch`, each in a fresh process
 as a user would run it, printing one JSON line last:
 
     scripts/pytorch-baseline.py train --epochs 2 --batch-size 128 --save-model /tmp/cnn.pt
