@@ -1,17 +1,22 @@
 package advbench.benchmark;
 
 import advbench.Json;
+import advbench.RunFailure;
 import advbench.RunLog;
 import advbench.UserError;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The same work timed in the workbench and in eager PyTorch, pair by pair: each pair runs the
@@ -89,7 +94,7 @@ public final class PyTorchComparison {
     /** Median, min and max. */
     private static double[] spread(double[] values) {
         double[] sorted = values.clone();
-        java.util.Arrays.sort(sorted);
+        Arrays.sort(sorted);
         return new double[] {median(values), sorted[0], sorted[sorted.length - 1]};
     }
 
@@ -109,7 +114,7 @@ public final class PyTorchComparison {
         try {
             offset = Files.exists(logFile) ? Files.size(logFile) : 0;
             Files.writeString(logFile, "$ " + String.join(" ", command) + "\n", StandardCharsets.UTF_8,
-                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
         } catch (IOException e) {
@@ -126,7 +131,7 @@ public final class PyTorchComparison {
         double wall = (System.nanoTime() - start) / 1e9;
         String output = readLog(offset);
         if (code != 0) {
-            throw new advbench.RunFailure(command.get(0) + " ... " + String.join(" ", command.subList(Math.max(1, command.size() - 6), command.size()))
+            throw new RunFailure(command.get(0) + " ... " + String.join(" ", command.subList(Math.max(1, command.size() - 6), command.size()))
                     + " exited with " + code + "; its output is in " + logFile);
         }
         return new Side(lastSeconds(output, logFile), wall);
@@ -138,7 +143,7 @@ public final class PyTorchComparison {
             byte[] all = Files.readAllBytes(logFile);
             return new String(all, (int) offset, all.length - (int) offset, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -158,7 +163,7 @@ public final class PyTorchComparison {
                 }
             }
         }
-        throw new advbench.RunFailure("no JSON line with \"seconds\" in the output in " + where);
+        throw new RunFailure("no JSON line with \"seconds\" in the output in " + where);
     }
 
     /**
@@ -169,10 +174,10 @@ public final class PyTorchComparison {
         List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (IOException | java.io.UncheckedIOException e) {
+        } catch (IOException | UncheckedIOException e) {
             throw new UserError("--pytorch-figures: cannot read " + file + ": " + e.getMessage());
         }
-        Map<String, List<Double>> byPhase = new java.util.TreeMap<>();
+        Map<String, List<Double>> byPhase = new TreeMap<>();
         for (String line : lines) {
             String s = line.strip();
             if (!s.startsWith("{")) {
@@ -194,7 +199,7 @@ public final class PyTorchComparison {
             throw new UserError("--pytorch-figures: " + file + " holds no line like {\"phase\": \"train\", \"seconds\": 18.5}"
                     + " (the last line scripts/pytorch-baseline.py prints)");
         }
-        Map<String, Double> medians = new java.util.TreeMap<>();
+        Map<String, Double> medians = new TreeMap<>();
         byPhase.forEach((k, v) -> medians.put(k, Benchmark.median(v)));
         return medians;
     }

@@ -3,7 +3,6 @@ package advbench.benchmark;
 import advbench.RunLog;
 import advbench.attack.Fgsm;
 import advbench.data.LabeledImages;
-import advbench.eval.EpsilonOutcome;
 import advbench.eval.Evaluation;
 import advbench.eval.Evaluator;
 import advbench.eval.PlannedAttack;
@@ -59,16 +58,8 @@ public final class SameWork {
                     List.of(new PlannedAttack(new Fgsm(), Benchmark.SEVEN_EPSILONS)), 10);
             double seconds = (System.nanoTime() - start) / 1e9;
             int[] labels = e.labels();
-            List<Double> accuracies = e.attacks().get(0).perEpsilon().stream().map(p -> accuracy(p, labels)).toList();
+            List<Double> accuracies = e.attacks().get(0).perEpsilon().stream().map(p -> ModelTrainer.fractionCorrect(p.predicted(), labels)).toList();
             return new Timing("fgsm-sweep", seconds, List.of(), accuracies);
         }
-    }
-
-    private static double accuracy(EpsilonOutcome outcome, int[] labels) {
-        int correct = 0;
-        for (int i = 0; i < labels.length; i++) {
-            correct += outcome.predicted()[i] == labels[i] ? 1 : 0;
-        }
-        return (double) correct / labels.length;
     }
 }

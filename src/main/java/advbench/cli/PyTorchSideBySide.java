@@ -99,18 +99,22 @@ final class PyTorchSideBySide {
         Path theirModel = folder.dir().resolve("pytorch-model.pt");
         String threads = Integer.toString(threads());
         PyTorchComparison comparison = new PyTorchComparison(folder.dir().resolve("processes.log"), log);
-        List<String> java = new ArrayList<>(LocalSweep.javaCommand());
-        java.addAll(List.of("benchmark", "--threads", threads, "--data-dir", dataDir.toString(), "--model-dir", ourModel.toString(), "--phase"));
+        List<String> java = join(LocalSweep.javaCommand(),
+                List.of("benchmark", "--threads", threads, "--data-dir", dataDir.toString(), "--model-dir", ourModel.toString(), "--phase"));
         List<String> py = List.of(options.python, script.toString());
         List<String> common = List.of("--data-dir", dataDir.toString(), "--threads", threads);
         log.info("same work side by side: " + options.pairs + " pairs per phase, " + threads + " threads; processes' output in "
                 + folder.dir().resolve("processes.log"));
         List<PyTorchComparison.Row> rows = new ArrayList<>();
-        rows.add(comparison.measure("train", "small CNN, 2 epochs, batch " + SameWork.TRAINING_BATCH + ", Adam",
-                plus(java, "train"), plus(plus(py, "train"), common, List.of("--epochs", "2", "--batch-size", "128", "--save-model", theirModel.toString())),
+        rows.add(comparison.measure("train", "small CNN, " + SameWork.EPOCHS + " epochs, batch " + SameWork.TRAINING_BATCH + ", Adam",
+                join(java, List.of("train")),
+                join(py, List.of("train"), common, List.of("--epochs", Integer.toString(SameWork.EPOCHS),
+                        "--batch-size", Integer.toString(SameWork.TRAINING_BATCH), "--save-model", theirModel.toString())),
                 recorded == null ? null : recorded.get("train"), options.pairs));
-        rows.add(comparison.measure("fgsm-sweep", "FGSM, 7 eps, 10,000 images, batch " + SameWork.SWEEP_BATCH, plus(java, "fgsm-sweep"),
-                plus(plus(py, "fgsm-sweep"), common, List.of("--batch-size", "500", "--model", theirModel.toString())),
+        rows.add(comparison.measure("fgsm-sweep", "FGSM, 7 eps, 10,000 images, batch " + SameWork.SWEEP_BATCH,
+                join(java, List.of("fgsm-sweep")),
+                join(py, List.of("fgsm-sweep"), common, List.of("--batch-size", Integer.toString(SameWork.SWEEP_BATCH),
+                        "--model", theirModel.toString())),
                 recorded == null ? null : recorded.get("fgsm-sweep"), options.pairs));
         String table = PyTorchComparison.table(rows, threads + " threads, " + Runtime.getRuntime().availableProcessors() + " cores");
         System.out.print(table);
@@ -164,14 +168,11 @@ final class PyTorchSideBySide {
         }
     }
 
-    private static List<String> plus(List<String> base, Object... more) {
-        List<String> all = new ArrayList<>(base);
-        for (Object m : more) {
-            if (m instanceof List<?> list) {
-                list.forEach(x -> all.add(x.toString()));
-            } else {
-                all.add(m.toString());
-            }
+    @SafeVarargs
+    private static List<String> join(List<String>... parts) {
+        List<String> all = new ArrayList<>();
+        for (List<String> part : parts) {
+            all.addAll(part);
         }
         return all;
     }

@@ -19,6 +19,9 @@ import java.util.List;
  * charged its time and passes, as if it had run the pass itself; another attack is not.
  */
 final class CleanPass {
+    /** A pass that never ran: nothing to subtract from an attack's charge. */
+    static final CleanPass NONE = new CleanPass(0);
+
     private final int[] predicted;
     private final boolean[] zero;
     private final boolean[] nonFinite;
@@ -75,6 +78,10 @@ final class CleanPass {
 
     GradientFaults faults() {
         return new GradientFaults(zero, nonFinite);
+    }
+
+    long nanos() {
+        return nanos;
     }
 
     double seconds() {

@@ -70,16 +70,16 @@ public final class Evaluator {
             }
             // an attack that reuses the clean pass is charged for it, as if it had run it itself; another is not
             boolean apart = along != null && !planned.attack().reusesCleanPass();
-            long[] own = apart ? new long[] {along.forward(), along.backward(), (long) (along.seconds() * 1e9)} : new long[3];
-            double forward = (model.passes().forward() - forward0 - own[0]) / (double) n;
-            double backward = (model.passes().backward() - backward0 - own[1]) / (double) n;
+            CleanPass notCharged = apart ? along : CleanPass.NONE;
+            double forward = (model.passes().forward() - forward0 - notCharged.forward()) / (double) n;
+            double backward = (model.passes().backward() - backward0 - notCharged.backward()) / (double) n;
             if (along != null) {
                 log.info(String.format(java.util.Locale.ROOT, "clean pass: predictions and input gradients of %d samples in %.1f s%s", n,
                         along.seconds(), apart ? "" : " (" + planned.attack().name() + " reuses it: counted in its time and passes)"));
             }
             log.info(String.format(java.util.Locale.ROOT, "%s: %d epsilons x %d samples in %.1f s (per sample %.1f forward and %.1f backward"
                     + " passes); samples attacked per epsilon: %s",
-                    planned.attack().name(), planned.epsilons().size(), n, (System.nanoTime() - start - own[2]) / 1e9, forward, backward,
+                    planned.attack().name(), planned.epsilons().size(), n, (System.nanoTime() - start - notCharged.nanos()) / 1e9, forward, backward,
                     perEps.stream().map(e -> String.valueOf(e.attackedCount())).toList()));
             var a = planned.attack();
             AttackOutcome outcome = new AttackOutcome(a.name(), a.norm(), a.iterative(),

@@ -29,11 +29,9 @@ final class EpochTally implements AutoCloseable {
     private final List<NDArray> losses = new ArrayList<>();
     private final List<NDArray> predicted = new ArrayList<>();
     private final List<int[]> labels = new ArrayList<>();
-    private final List<Integer> counts = new ArrayList<>();
     private int firstBatch = 1;
     private double lossSum;
     private long correct;
-    private int images;
 
     EpochTally(NDManager parent, Divergence divergence) {
         this.window = parent.newSubManager();
@@ -49,7 +47,6 @@ final class EpochTally implements AutoCloseable {
         losses.add(l);
         predicted.add(p);
         labels.add(batchLabels);
-        counts.add(batchLabels.length);
         if (losses.size() == WINDOW) {
             readBack();
         }
@@ -75,13 +72,12 @@ final class EpochTally implements AutoCloseable {
             if (!Float.isFinite(l[b]) || l[b] > ModelTrainer.DIVERGED_LOSS) {
                 throw divergence.at(firstBatch + b, l[b]);
             }
-            lossSum += l[b] * counts.get(b);
             int[] y = labels.get(b);
+            lossSum += l[b] * y.length;
             for (int i = 0; i < y.length; i++) {
                 correct += p[at + i] == y[i] ? 1 : 0;
             }
             at += y.length;
-            images += y.length;
         }
         firstBatch += l.length;
         losses.forEach(NDArray::close);
@@ -89,7 +85,6 @@ final class EpochTally implements AutoCloseable {
         losses.clear();
         predicted.clear();
         labels.clear();
-        counts.clear();
     }
 
     double lossSum() {

@@ -161,7 +161,7 @@ public final class ModelTrainer {
         };
     }
 
-    static double fractionCorrect(int[] predicted, int[] labels) {
+    public static double fractionCorrect(int[] predicted, int[] labels) {
         long c = 0;
         for (int i = 0; i < labels.length; i++) {
             c += predicted[i] == labels[i] ? 1 : 0;

@@ -42,17 +42,13 @@ final class TrainingImages implements AutoCloseable {
 
     /** The images at {@code ids}, in that order, in {@code scope}; augmented for this epoch if augmentation is on. */
     Batch batch(NDManager scope, int[] ids, long seed, int epoch) {
-        int[] labels = new int[ids.length];
-        for (int i = 0; i < ids.length; i++) {
-            labels[i] = images.labels()[ids[i]];
-        }
         if (all == null) {
             LabeledImages batch = augmentation.apply(images.select(ids), ids, seed, epoch);
             return new Batch(ImageBatch.of(scope, batch), batch.labels(), ids);
         }
         NDArray gathered = all.get(scope.create(Rows.toLong(ids)));
         gathered.attach(scope);
-        return new Batch(gathered, labels, ids);
+        return new Batch(gathered, Rows.pick(images.labels(), ids), ids);
     }
 
     @Override
