@@ -36,7 +36,7 @@ public final class Bim extends IterativeAttack {
         @Override
         public AttackSpec twiceTheSteps() {
             return new Spec(label, AttackSpec.twice(steps, advbench.SpecException.MAX_STEPS), stepSize,
-                    stepSize == null && relStepSize == null ? 2.5 / steps : relStepSize, loss, epsilons, target);
+                    stepSize == null && relStepSize == null ? Double.valueOf(2.5 / steps) : relStepSize, loss, epsilons, target);
         }
 
         @Override

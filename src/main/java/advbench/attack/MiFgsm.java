@@ -81,7 +81,7 @@ public final class MiFgsm extends IterativeAttack {
         @Override
         public AttackSpec twiceTheSteps() {
             return new Spec(label, AttackSpec.twice(steps, advbench.SpecException.MAX_STEPS), stepSize,
-                    stepSize == null && relStepSize == null ? 1.0 / steps : relStepSize, decay, loss, epsilons, target);
+                    stepSize == null && relStepSize == null ? Double.valueOf(1.0 / steps) : relStepSize, decay, loss, epsilons, target);
         }
 
         @Override

@@ -129,7 +129,7 @@ public final class Pgd extends IterativeAttack {
         @Override
         public AttackSpec twiceTheSteps() {
             return new Spec(label, norm, AttackSpec.twice(steps, advbench.SpecException.MAX_STEPS), stepSize,
-                    stepSize == null && relStepSize == null ? 2.5 / steps : relStepSize, restarts, randomStart, loss, epsilons, target);
+                    stepSize == null && relStepSize == null ? Double.valueOf(2.5 / steps) : relStepSize, restarts, randomStart, loss, epsilons, target);
         }
 
         @Override

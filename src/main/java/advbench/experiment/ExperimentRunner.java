@@ -66,6 +66,7 @@ public final class ExperimentRunner {
         int threads = Engines.configure(spec.evaluation().threads());
         PhaseTimer phases = new PhaseTimer();
         List<ModelSource> sources = modelSources(spec, options, experimentFile);
+        List<PlannedAttack> attacks = plannedAttacks(spec);
         Dataset data = phases.time("data", () -> loadData(spec, options, experimentFile));
         checkAgainstData(spec, sources, data, experimentFile);
         log.info(String.format("data: %s, %d training and %d test images of %s, %d classes", data.name(), data.train().count(),
@@ -88,9 +89,6 @@ public final class ExperimentRunner {
         List<ModelProvider.Provided> models = new ArrayList<>();
         try {
             phases.run("training", () -> sources.forEach(s -> models.add(provider.provide(s, data))));
-            List<PlannedAttack> attacks = spec.attacks().stream()
-                    .map(a -> new PlannedAttack(a.build(spec.seed()), spec.epsilonsFor(a),
-                            a.twiceTheSteps() == null ? null : a.twiceTheSteps().build(spec.seed()))).toList();
             RunRecorder recorder = new RunRecorder(folder);
             List<ModelRun> runs = phases.time("evaluation", () -> java.util.stream.IntStream.range(0, models.size())
                     .mapToObj(i -> evaluate(models.get(i), origin(sources.get(i).start()), recorder, attacked, attacks, spec)).toList());
@@ -112,6 +110,17 @@ public final class ExperimentRunner {
             models.forEach(ModelProvider.Provided::close);
             log.close();
         }
+    }
+
+    /**
+     * The experiment's attacks as the run sweeps them, each with its epsilons and the longer run
+     * the convergence indicator compares it with; built before any work, so that a spec that
+     * cannot build its attack stops the run before a file is written.
+     */
+    public static List<PlannedAttack> plannedAttacks(ExperimentSpec spec) {
+        return spec.attacks().stream()
+                .map(a -> new PlannedAttack(a.build(spec.seed()), spec.epsilonsFor(a),
+                        a.twiceTheSteps() == null ? null : a.twiceTheSteps().build(spec.seed()))).toList();
     }
 
     /**

@@ -71,8 +71,26 @@ class ExperimentLoaderTest {
                 }
                 ExperimentSpec e = ExperimentLoader.load(f);
                 assertEquals(e, ExperimentLoader.parse("resolved", ExperimentLoader.resolvedConfig(e)), f.toString());
+                // and its attacks build, with the longer runs the convergence indicator compares them with
+                assertEquals(e.attacks().size(), ExperimentRunner.plannedAttacks(e).size(), f.toString());
             }
         }
+    }
+
+    /** An absolute step size is kept by the longer run (it once unboxed a missing relative step and crashed every run). */
+    @Test
+    void twiceTheStepsKeepsAnAbsoluteStepSize() {
+        ExperimentSpec s = ExperimentLoader.parse("x.yaml", VALID.replace("  - type: fgsm", """
+                  - type: pgd
+                    step_size: 0.01
+                  - type: bim
+                    step_size: 0.02
+                  - type: mi-fgsm
+                    step_size: 0.03"""));
+        List<Double> kept = s.attacks().stream().map(AttackSpec::twiceTheSteps).map(a -> a instanceof Pgd.Spec p ? p.stepSize()
+                : a instanceof Bim.Spec b ? b.stepSize() : ((advbench.attack.MiFgsm.Spec) a).stepSize()).toList();
+        assertEquals(List.of(0.01, 0.02, 0.03), kept);
+        assertEquals(3, ExperimentRunner.plannedAttacks(s).size());
     }
 
     @Test
