@@ -65,7 +65,7 @@ public final class RunLog implements AutoCloseable {
             } catch (IOException e) {
                 // a full disk must not turn into a second error hiding the first: the run goes on
                 // (and fails where its results cannot be written, naming that file); the log file stops
-                console.println(LocalTime.now().format(TIME) + " warning: cannot write " + path + " (" + e.getMessage()
+                console.println(LocalTime.now().format(TIME) + " warning: cannot write " + path + " (" + Errors.reason(e)
                         + "); the log goes on here only");
                 closeQuietly();
             }

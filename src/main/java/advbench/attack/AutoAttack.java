@@ -134,16 +134,16 @@ public final class AutoAttack implements Attack {
      */
     static List<Attack> attacksOf(String version, Norm norm, int steps, int targetClasses, int queries, long seed) {
         String n = norm == Norm.L2 ? "-L2" : "";
-        Attack apgdT = new Apgd("APGD" + n + "-T", norm, steps, 1, "dlr", targetClasses, seed);
+        Attack apgdT = Apgd.targeted("APGD" + n + "-T", norm, steps, 1, targetClasses, seed);
         Attack fabT = new Fab("FAB" + n + "-T", norm, steps, targetClasses);
         Attack square = new Square("Square" + n, norm, queries, 0.8, 1, seed);
         return switch (version) {
-            case "standard" -> List.of(new Apgd("APGD" + n + "-CE", norm, steps, 1, "ce", 0, seed), apgdT, fabT, square);
-            case "plus" -> List.of(new Apgd("APGD" + n + "-CE", norm, steps, PLUS_RESTARTS, "ce", 0, seed),
-                    new Apgd("APGD" + n + "-DLR", norm, steps, PLUS_RESTARTS, "dlr", 0, seed),
+            case "standard" -> List.of(new Apgd("APGD" + n + "-CE", norm, steps, 1, Loss.crossEntropy(), seed, 1), apgdT, fabT, square);
+            case "plus" -> List.of(new Apgd("APGD" + n + "-CE", norm, steps, PLUS_RESTARTS, Loss.crossEntropy(), seed, 1),
+                    new Apgd("APGD" + n + "-DLR", norm, steps, PLUS_RESTARTS, Loss.dlr(), seed, 1),
                     new Fab("FAB" + n, norm, steps, 0, PLUS_RESTARTS, seed), square, apgdT, fabT);
-            case "rand" -> List.of(new Apgd("APGD" + n + "-CE", norm, steps, 1, "ce", 0, seed, RAND_EOT),
-                    new Apgd("APGD" + n + "-DLR", norm, steps, 1, "dlr", 0, seed, RAND_EOT));
+            case "rand" -> List.of(new Apgd("APGD" + n + "-CE", norm, steps, 1, Loss.crossEntropy(), seed, RAND_EOT),
+                    new Apgd("APGD" + n + "-DLR", norm, steps, 1, Loss.dlr(), seed, RAND_EOT));
             default -> throw new IllegalArgumentException("unknown AutoAttack version " + version);
         };
     }

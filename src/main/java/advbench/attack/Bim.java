@@ -1,6 +1,5 @@
 package advbench.attack;
 
-import ai.djl.ndarray.NDManager;
 import java.util.List;
 
 /**
@@ -14,11 +13,6 @@ public final class Bim extends IterativeAttack {
         super(name, Norm.LINF, steps, stepSize, 1, target, loss);
     }
 
-    @Override
-    protected Update newUpdate(NDManager owner) {
-        return Norm.LINF::ascent;
-    }
-
     /** {@code type: bim}. Defaults: 10 steps of alpha = 2.5 * eps / steps, cross-entropy. */
     public record Spec(String label, Integer steps, Double stepSize, Double relStepSize, String loss, List<Double> epsilons,
                        Object target) implements AttackSpec {
@@ -26,23 +20,23 @@ public final class Bim extends IterativeAttack {
 
         public Spec {
             steps = ParamChecks.steps(TYPE, steps, 10);
-            ParamChecks.stepSize(TYPE, stepSize, relStepSize, 2.5 / steps);
+            ParamChecks.stepSize(TYPE, stepSize, relStepSize);
             loss = ParamChecks.lossName(TYPE, loss);
             label = ParamChecks.label(label, "BIM-" + steps + ParamChecks.lossSuffix(loss) + ParamChecks.targetSuffix(target));
             epsilons = ParamChecks.epsilons(epsilons, Norm.LINF, "epsilons");
-            ParamChecks.target(TYPE, target, 0);
+            target = ParamChecks.target(TYPE, target);
         }
 
         @Override
         public AttackSpec twiceTheSteps() {
             return new Spec(label, AttackSpec.twice(steps, advbench.SpecException.MAX_STEPS), stepSize,
-                    stepSize == null && relStepSize == null ? Double.valueOf(2.5 / steps) : relStepSize, loss, epsilons, target);
+                    ParamChecks.pinnedRelative(stepSize, relStepSize, 2.5 / steps), loss, epsilons, target);
         }
 
         @Override
         public Attack build(long seed) {
-            return new Bim(label, steps, ParamChecks.stepSize(TYPE, stepSize, relStepSize, 2.5 / steps),
-                    ParamChecks.target(TYPE, target, seed), ParamChecks.loss(loss));
+            return new Bim(label, steps, StepSize.of(stepSize, relStepSize, 2.5 / steps),
+                    Target.of(target, seed), Loss.named(loss));
         }
     }
 }

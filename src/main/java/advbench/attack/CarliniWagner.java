@@ -134,6 +134,7 @@ public final class CarliniWagner extends MinimumNorm {
                 }
                 float[] g;
                 float[] z;
+                double[] margins;
                 try (NDManager scope = images.getManager().newSubManager()) {
                     NDArray weights = scope.create(c, new Shape(rows.length));
                     int[] own = Rows.pick(labels, rows);
@@ -143,10 +144,11 @@ public final class CarliniWagner extends MinimumNorm {
                     grad.logits().attach(scope);
                     g = grad.gradient().toFloatArray();
                     z = grad.logits().toFloatArray();
+                    margins = Loss.marginsOnHost(grad.logits(), own);
                 }
                 for (int j = 0; j < rows.length; j++) {
                     int i = rows[j];
-                    double margin = LogitLosses.margin(z, classes, j, labels[i]);
+                    double margin = margins[j];
                     double distance = 0;
                     for (int k = i * d; k < (i + 1) * d; k++) {
                         double e = point[k] - xRec[k];
@@ -162,7 +164,7 @@ public final class CarliniWagner extends MinimumNorm {
                         previous[i] = loss;
                     }
                     // the point this step's logits are of (the Adam step above moved delta, not it)
-                    int top = LogitLosses.argMax(z, classes, j);
+                    int top = LogitRanks.argMax(z, classes, j);
                     if (confidence == 0 ? top != labels[i] : margin + confidence < 0) {
                         succeeded[i] = true;
                         double norm = Norm.L2.distance(point, x0, i * d, d);

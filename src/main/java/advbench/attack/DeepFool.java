@@ -58,9 +58,9 @@ public final class DeepFool extends MinimumNorm {
         int[][] ranked = new int[n][k];
         boolean[] open = new boolean[n];
         for (int i = 0; i < n; i++) {
-            cleanPredicted[i] = LogitLosses.argMax(clean, classes, i);
+            cleanPredicted[i] = LogitRanks.argMax(clean, classes, i);
             for (int r = 0; r < k; r++) {
-                ranked[i][r] = LogitLosses.classRanked(clean, classes, i, r + 1);
+                ranked[i][r] = LogitRanks.ranked(clean, classes, i, r + 1);
             }
             open[i] = cleanPredicted[i] == labels[i];
         }

@@ -1,10 +1,7 @@
 package advbench.attack;
 
 import advbench.model.Classifier;
-import advbench.model.CrossEntropy;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
 import java.util.List;
 
@@ -111,8 +108,8 @@ public final class Fab implements Attack {
         float[] bestPoint = new float[n * d];
         boolean[] open = new boolean[n];
         for (int i = 0; i < n; i++) {
-            predicted[i] = LogitLosses.argMax(clean, classes, i);
-            target[i] = targeted ? LogitLosses.classRanked(clean, classes, i, rank) : -1;
+            predicted[i] = LogitRanks.argMax(clean, classes, i);
+            target[i] = targeted ? LogitRanks.ranked(clean, classes, i, rank) : -1;
             open[i] = predicted[i] == labels[i] && target[i] != labels[i]; // FAB attacks the correctly classified only
         }
         float[] x1 = !targeted && batch.draw() > 0 ? randomStart(x, batch, eps) : x.clone();
@@ -122,8 +119,8 @@ public final class Fab implements Attack {
                 break;
             }
             // the linearised boundary between the target (or the nearest class) and the true class at x1
-            Boundary[] planes = targetClasses > 0 ? targetBoundaries(model, images, x1, rows, labels, target, classes, d)
-                    : nearestBoundaries(model, images, x1, rows, labels, classes, d);
+            FabBoundaries.Boundary[] planes = targetClasses > 0 ? FabBoundaries.targeted(model, images, x1, rows, labels, target, classes, d)
+                    : FabBoundaries.nearest(model, images, x1, rows, labels, classes, d, norm);
             // each sample's projections touch only its own row: spread over the cores while the model waits
             java.util.stream.IntStream.range(0, rows.length).parallel().forEach(j -> step(x, x1, rows[j] * d, planes[j], d));
             check(Rows.predict(model, images, x1, rows, d), rows, x, x1, labels, eps, best, bestPredicted, bestPoint, open, goal, d);
@@ -167,9 +164,9 @@ public final class Fab implements Attack {
     }
 
     /** One FAB step of the sample at {@code offset}: project x1 and x onto the boundary, move x1 to their mix. */
-    private void step(float[] x, float[] x1, int offset, Boundary boundary, int d) {
-        double[] d1 = project(x1, offset, boundary.w, boundary.b);
-        double[] d2 = project(x, offset, boundary.w, boundary.b);
+    private void step(float[] x, float[] x1, int offset, FabBoundaries.Boundary boundary, int d) {
+        double[] d1 = project(x1, offset, boundary.w(), boundary.b());
+        double[] d2 = project(x, offset, boundary.w(), boundary.b());
         double a1 = Math.max(size(d1), 1e-8);
         double a2 = Math.max(size(d2), 1e-8);
         double alpha = Math.min(Math.max(a1 / (a1 + a2), 0), ALPHA_MAX);
@@ -178,87 +175,6 @@ public final class Fab implements Attack {
             double v = (x1[at] + ETA * d1[k]) * (1 - alpha) + (x[at] + ETA * d2[k]) * alpha;
             x1[at] = (float) Math.max(0, Math.min(1, v));
         }
-    }
-
-    /** The hyperplane {z : <w, z> = b}: the linearisation f(x1) + <grad f, z - x1> = 0 of a logit difference f at x1. */
-    private record Boundary(double[] w, double b) {
-        static Boundary of(double df, float[] grad, int gradOffset, float[] x1, int x1Offset, int d) {
-            double[] w = new double[d];
-            double b = -df;
-            for (int k = 0; k < d; k++) {
-                w[k] = grad[gradOffset + k];
-                b += w[k] * x1[x1Offset + k];
-            }
-            return new Boundary(w, b);
-        }
-    }
-
-    /** FAB-T: f = z_target - z_y, one backward pass. */
-    private static Boundary[] targetBoundaries(Classifier model, NDArray images, float[] x1, int[] rows, int[] labels, int[] target,
-                                              int classes, int d) {
-        float[] grad;
-        float[] logits;
-        try (NDManager scope = images.getManager().newSubManager()) {
-            NDArray at = Rows.images(scope, images, x1, rows, d);
-            int[] y = Rows.pick(labels, rows);
-            int[] t = Rows.pick(target, rows);
-            Classifier.Gradient g = model.gradientOf(at, z -> z.mul(CrossEntropy.oneHot(z.getManager(), t, classes))
-                    .sub(z.mul(CrossEntropy.oneHot(z.getManager(), y, classes))).sum());
-            g.gradient().attach(scope);
-            g.logits().attach(scope);
-            grad = g.gradient().toFloatArray();
-            logits = g.logits().toFloatArray();
-        }
-        Boundary[] out = new Boundary[rows.length];
-        for (int j = 0; j < rows.length; j++) {
-            int i = rows[j];
-            double df = logits[j * classes + target[i]] - logits[j * classes + labels[i]];
-            out[j] = Boundary.of(df, grad, j * d, x1, i * d, d);
-        }
-        return out;
-    }
-
-    /**
-     * Untargeted FAB: every class's gradient from one pass over each image repeated once per
-     * class (copy k differentiates z_k), then the class k != y whose linearised boundary
-     * f = z_k - z_y is nearest in the norm's dual (L1 for L-inf, L2 for L2).
-     */
-    private Boundary[] nearestBoundaries(Classifier model, NDArray images, float[] x1, int[] rows, int[] labels, int classes, int d) {
-        int m = rows.length;
-        int[][] all = new int[m][classes];
-        for (int[] row : all) {
-            java.util.Arrays.setAll(row, k -> k);
-        }
-        ClassGradients jacobian = ClassGradients.of(model, images, x1, rows, d, all);
-        Boundary[] out = new Boundary[m];
-        for (int j = 0; j < m; j++) {
-            int y = labels[rows[j]];
-            double nearest = Double.POSITIVE_INFINITY;
-            int pick = -1;
-            for (int k = 0; k < classes; k++) {
-                if (k == y) {
-                    continue;
-                }
-                double dual = 0;
-                for (int e = 0; e < d; e++) {
-                    double g = jacobian.gradient(j, k, e) - jacobian.gradient(j, y, e);
-                    dual += norm == Norm.LINF ? Math.abs(g) : g * g;
-                }
-                dual = norm == Norm.LINF ? dual : Math.sqrt(dual);
-                double distance = Math.abs(jacobian.logit(j, k) - jacobian.logit(j, y)) / (1e-12 + dual);
-                if (distance < nearest) {
-                    nearest = distance;
-                    pick = k;
-                }
-            }
-            float[] dg = new float[d];
-            for (int e = 0; e < d; e++) {
-                dg[e] = jacobian.gradient(j, pick, e) - jacobian.gradient(j, y, e);
-            }
-            double df = jacobian.logit(j, pick) - jacobian.logit(j, y);
-            out[j] = Boundary.of(df, dg, 0, x1, rows[j] * d, d);
-        }
-        return out;
     }
 
     /** x plus a random direction scaled to eps / 2 in the attack's norm, clipped: the reference's start for restarts. */

@@ -1,6 +1,5 @@
 package advbench.attack;
 
-import ai.djl.ndarray.NDManager;
 import java.util.List;
 
 /**
@@ -16,11 +15,6 @@ public final class Fgm extends IterativeAttack {
     }
 
     @Override
-    protected Update newUpdate(NDManager owner) {
-        return Norm.L2::ascent;
-    }
-
-    @Override
     public boolean iterative() {
         return false;
     }
@@ -33,7 +27,7 @@ public final class Fgm extends IterativeAttack {
             loss = ParamChecks.lossName(TYPE, loss);
             label = ParamChecks.label(label, "FGM-L2" + ParamChecks.lossSuffix(loss) + ParamChecks.targetSuffix(target));
             epsilons = ParamChecks.epsilons(epsilons, Norm.L2, "epsilons");
-            ParamChecks.target(TYPE, target, 0);
+            target = ParamChecks.target(TYPE, target);
         }
 
         @Override
@@ -43,7 +37,7 @@ public final class Fgm extends IterativeAttack {
 
         @Override
         public Attack build(long seed) {
-            return new Fgm(label, ParamChecks.target(TYPE, target, seed), ParamChecks.loss(loss));
+            return new Fgm(label, Target.of(target, seed), Loss.named(loss));
         }
     }
 }

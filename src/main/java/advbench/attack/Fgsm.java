@@ -49,7 +49,7 @@ public final class Fgsm implements Attack {
     /** Untargeted with cross-entropy, its pass is exactly the clean pass. */
     @Override
     public boolean reusesCleanPass() {
-        return target == null && loss == Loss.CROSS_ENTROPY;
+        return target == null && loss instanceof Loss.CrossEntropyLoss;
     }
 
     @Override
@@ -120,12 +120,12 @@ public final class Fgsm implements Attack {
             loss = ParamChecks.lossName(TYPE, loss);
             label = ParamChecks.label(label, "FGSM" + ParamChecks.lossSuffix(loss) + ParamChecks.targetSuffix(target));
             epsilons = ParamChecks.epsilons(epsilons, Norm.LINF, "epsilons");
-            ParamChecks.target(TYPE, target, 0);
+            target = ParamChecks.target(TYPE, target);
         }
 
         @Override
         public Attack build(long seed) {
-            return new Fgsm(label, ParamChecks.target(TYPE, target, seed), ParamChecks.loss(loss));
+            return new Fgsm(label, Target.of(target, seed), Loss.named(loss));
         }
     }
 }

@@ -131,16 +131,19 @@ public final class Fmn extends MinimumNorm {
         for (int step = 0; step < steps && rows.length > 0; step++) {
             float[] g;
             float[] z;
+            double[] margins;
             try (NDManager scope = images.getManager().newSubManager()) {
-                Classifier.Gradient grad = model.gradientOf(Rows.images(scope, images, point, rows, d), logits -> margin.value(logits, sub));
+                Goal current = sub;
+                Classifier.Gradient grad = model.gradientOf(Rows.images(scope, images, point, rows, d), logits -> margin.value(logits, current));
                 grad.gradient().attach(scope);
                 grad.logits().attach(scope);
                 g = grad.gradient().toFloatArray(); // of max_{j != y} z_j - z_y: towards the boundary
                 z = grad.logits().toFloatArray();
+                margins = Loss.marginsOnHost(grad.logits(), current.labels());
             }
             for (int j = 0; j < rows.length; j++) {
                 int i = rows[j];
-                int top = LogitLosses.argMax(z, classes, j);
+                int top = LogitRanks.argMax(z, classes, j);
                 boolean adversarial = top != labels[i];
                 double size = norm.distance(point, x0, i * d, d);
                 if (adversarial && size <= bestNorm[i]) {
@@ -149,7 +152,7 @@ public final class Fmn extends MinimumNorm {
                     predicted[i] = top;
                 }
                 found[i] |= adversarial;
-                double distance = Math.abs(LogitLosses.margin(z, classes, j, labels[i]))
+                double distance = Math.abs(margins[j])
                         / Math.max(feasibleDualSize(g, j * d, point, i * d, d, row), 1e-12);
                 eps[i] = nextEpsilon(eps[i], adversarial, found[i], bestNorm[i], size, distance, gamma(step), worst[i]);
                 move(g, j * d, x0, point, i * d, d, alpha(step), eps[i], row);

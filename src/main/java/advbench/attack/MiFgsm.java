@@ -22,39 +22,29 @@ public final class MiFgsm extends IterativeAttack {
     }
 
     @Override
-    protected Update newUpdate(NDManager owner) {
+    protected Update newUpdate() {
         return new Update() {
             private NDArray velocity;
 
             @Override
             public NDArray direction(NDArray gradient) {
-                NDManager scope = gradient.getManager();
                 NDArray l1 = gradient.abs().sum(new int[] {1, 2, 3}, true).add(1e-12f);
                 NDArray normalized = gradient.div(l1);
-                if (velocity != null) {
-                    velocity.attach(scope); // the old velocity dies with this step's scope
-                }
-                NDArray next = velocity == null ? normalized : velocity.mul((float) decay).add(normalized);
-                NDArray step = next.sign();
-                next.attach(owner);
-                velocity = next;
-                return step;
+                velocity = velocity == null ? normalized : velocity.mul((float) decay).add(normalized);
+                return velocity.sign();
             }
 
             @Override
             public void keep(NDArray rows) {
                 if (velocity != null) {
-                    NDArray kept = velocity.get(rows);
-                    kept.attach(owner);
-                    velocity.close();
-                    velocity = kept;
+                    velocity = velocity.get(rows);
                 }
             }
 
             @Override
-            public void close() {
+            public void attach(NDManager m) {
                 if (velocity != null) {
-                    velocity.close();
+                    velocity.attach(m);
                 }
             }
         };
@@ -67,7 +57,7 @@ public final class MiFgsm extends IterativeAttack {
 
         public Spec {
             steps = ParamChecks.steps(TYPE, steps, 10);
-            ParamChecks.stepSize(TYPE, stepSize, relStepSize, 1.0 / steps);
+            ParamChecks.stepSize(TYPE, stepSize, relStepSize);
             decay = decay == null ? 1.0 : decay;
             if (!(decay >= 0 && Double.isFinite(decay))) {
                 throw new SpecException("decay", TYPE + " decay (mu) must be >= 0, got " + decay);
@@ -75,19 +65,19 @@ public final class MiFgsm extends IterativeAttack {
             loss = ParamChecks.lossName(TYPE, loss);
             label = ParamChecks.label(label, "MI-FGSM-" + steps + ParamChecks.lossSuffix(loss) + ParamChecks.targetSuffix(target));
             epsilons = ParamChecks.epsilons(epsilons, Norm.LINF, "epsilons");
-            ParamChecks.target(TYPE, target, 0);
+            target = ParamChecks.target(TYPE, target);
         }
 
         @Override
         public AttackSpec twiceTheSteps() {
             return new Spec(label, AttackSpec.twice(steps, advbench.SpecException.MAX_STEPS), stepSize,
-                    stepSize == null && relStepSize == null ? Double.valueOf(1.0 / steps) : relStepSize, decay, loss, epsilons, target);
+                    ParamChecks.pinnedRelative(stepSize, relStepSize, 1.0 / steps), decay, loss, epsilons, target);
         }
 
         @Override
         public Attack build(long seed) {
-            return new MiFgsm(label, steps, ParamChecks.stepSize(TYPE, stepSize, relStepSize, 1.0 / steps), decay,
-                    ParamChecks.target(TYPE, target, seed), ParamChecks.loss(loss));
+            return new MiFgsm(label, steps, StepSize.of(stepSize, relStepSize, 1.0 / steps), decay,
+                    Target.of(target, seed), Loss.named(loss));
         }
     }
 }

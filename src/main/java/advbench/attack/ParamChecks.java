@@ -25,11 +25,8 @@ public final class ParamChecks {
         return r;
     }
 
-    /**
-     * Exactly one of step_size (absolute) or rel_step_size (times epsilon); neither gives
-     * {@code defaultRelative}.
-     */
-    public static StepSize stepSize(String type, Double absolute, Double relative, double defaultRelative) {
+    /** Exactly one of step_size (absolute) or rel_step_size (times epsilon), or neither (the attack's default), each positive. */
+    public static void stepSize(String type, Double absolute, Double relative) {
         if (absolute != null && relative != null) {
             throw new SpecException("step_size", type + ": give step_size or rel_step_size, not both");
         }
@@ -39,28 +36,29 @@ public final class ParamChecks {
         if (relative != null && !(relative > 0 && Double.isFinite(relative))) {
             throw new SpecException("rel_step_size", type + " rel_step_size must be positive, got " + relative);
         }
-        return absolute != null ? StepSize.absolute(absolute) : StepSize.relative(relative != null ? relative : defaultRelative);
     }
 
     /**
-     * least-likely, random, or a class number; null means untargeted. Whether a class number is a
-     * class of the data is checked once the data is loaded ({@link AttackSpec#checkAgainst}).
+     * The rel_step_size a longer run of the same attack is written with: the given one, or, where
+     * neither step size was given, the default share of the steps pinned, so the step stays the same.
      */
-    public static Target target(String type, Object target, long seed) {
-        if (target == null) {
-            return null;
+    public static Double pinnedRelative(Double absolute, Double relative, double defaultRelative) {
+        return absolute == null && relative == null ? Double.valueOf(defaultRelative) : relative;
+    }
+
+    /**
+     * least-likely, random, or a class number (0 or more); null means untargeted. Whether a class
+     * number is a class of the data is checked once the data is loaded ({@link AttackSpec#checkAgainst}).
+     */
+    public static Object target(String type, Object target) {
+        if (target == null || "least-likely".equals(target) || "random".equals(target)) {
+            return target;
         }
         if (target instanceof Integer c) {
             if (c < 0) {
                 throw new SpecException("target", type + " target class must be 0 or more, got " + c);
             }
-            return new Target.FixedClass(c);
-        }
-        if ("least-likely".equals(target)) {
-            return new Target.LeastLikely();
-        }
-        if ("random".equals(target)) {
-            return new Target.RandomClass(seed);
+            return target;
         }
         throw new SpecException("target", type + " target must be least-likely, random or a class number, got '" + target + "'");
     }
@@ -106,10 +104,6 @@ public final class ParamChecks {
             return loss == null ? "ce" : loss;
         }
         throw new SpecException("loss", type + ": unknown loss '" + loss + "'; expected ce (cross-entropy) or margin");
-    }
-
-    public static Loss loss(String name) {
-        return name.equals("margin") ? Loss.margin() : Loss.crossEntropy();
     }
 
     /** " (margin)" for a non-default loss, so two attacks that differ only in loss get two labels. */

@@ -47,18 +47,13 @@ public final class Pgd extends IterativeAttack {
     }
 
     @Override
-    protected NDArray start(NDArray x, Batch batch, double eps) {
+    public NDArray start(NDArray x, Batch batch, double eps) {
         return switch (start) {
             case CLEAN -> x.duplicate();
             case RANDOM -> noisy(x, batch, eps, true);
             case RANDOM_UNCLIPPED -> noisy(x, batch, eps, false);
             case SMALL_GAUSSIAN -> gaussian(x, batch, eps);
         };
-    }
-
-    @Override
-    protected Update newUpdate(NDManager owner) {
-        return norm::ascent;
     }
 
     /**
@@ -111,14 +106,14 @@ public final class Pgd extends IterativeAttack {
             Norm n = ParamChecks.norm(TYPE, norm);
             norm = n == Norm.L2 ? "l2" : "linf";
             steps = ParamChecks.steps(TYPE, steps, 40);
-            ParamChecks.stepSize(TYPE, stepSize, relStepSize, 2.5 / steps);
+            ParamChecks.stepSize(TYPE, stepSize, relStepSize);
             restarts = ParamChecks.restarts(TYPE, restarts);
             randomStart = randomStart == null || randomStart;
             loss = ParamChecks.lossName(TYPE, loss);
             label = ParamChecks.label(label, "PGD" + (n == Norm.L2 ? "-L2-" : "-") + steps
                     + (restarts > 1 ? "x" + restarts : "") + ParamChecks.lossSuffix(loss) + ParamChecks.targetSuffix(target));
             epsilons = ParamChecks.epsilons(epsilons, n, "epsilons");
-            ParamChecks.target(TYPE, target, 0);
+            target = ParamChecks.target(TYPE, target);
         }
 
         @Override
@@ -129,13 +124,13 @@ public final class Pgd extends IterativeAttack {
         @Override
         public AttackSpec twiceTheSteps() {
             return new Spec(label, norm, AttackSpec.twice(steps, advbench.SpecException.MAX_STEPS), stepSize,
-                    stepSize == null && relStepSize == null ? Double.valueOf(2.5 / steps) : relStepSize, restarts, randomStart, loss, epsilons, target);
+                    ParamChecks.pinnedRelative(stepSize, relStepSize, 2.5 / steps), restarts, randomStart, loss, epsilons, target);
         }
 
         @Override
         public Attack build(long seed) {
-            return new Pgd(label, epsilonNorm(), steps, ParamChecks.stepSize(TYPE, stepSize, relStepSize, 2.5 / steps), restarts,
-                    randomStart ? Start.RANDOM : Start.CLEAN, seed, ParamChecks.target(TYPE, target, seed), ParamChecks.loss(loss));
+            return new Pgd(label, epsilonNorm(), steps, StepSize.of(stepSize, relStepSize, 2.5 / steps), restarts,
+                    randomStart ? Start.RANDOM : Start.CLEAN, seed, Target.of(target, seed), Loss.named(loss));
         }
     }
 }

@@ -22,6 +22,11 @@ public record StepSize(Double absolute, Double relative) {
         return new StepSize(null, multipleOfEpsilon);
     }
 
+    /** The step an experiment file gives (checked when it was read): its step_size, else its rel_step_size, else {@code defaultRelative}. */
+    public static StepSize of(Double absolute, Double relative, double defaultRelative) {
+        return absolute != null ? absolute(absolute) : relative(relative != null ? relative : defaultRelative);
+    }
+
     public double at(double epsilon) {
         return absolute != null ? absolute : relative * epsilon;
     }

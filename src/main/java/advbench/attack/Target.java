@@ -13,6 +13,17 @@ public sealed interface Target {
 
     int[] choose(Classifier model, Batch batch);
 
+    /** The target an experiment file names (checked when it was read): least-likely, random (drawn from {@code seed}), a class, or null. */
+    static Target of(Object target, long seed) {
+        if (target == null) {
+            return null;
+        }
+        if (target instanceof Integer c) {
+            return new FixedClass(c);
+        }
+        return "random".equals(target) ? new RandomClass(seed) : new LeastLikely();
+    }
+
     String describe();
 
     /** The class the clean model finds least likely: the hardest target. */

@@ -14,6 +14,7 @@ import advbench.eval.Evaluator;
 import advbench.eval.PlannedAttack;
 import advbench.eval.Sweep;
 import advbench.model.Classifier;
+import advbench.model.Classifiers;
 import advbench.model.Engines;
 import advbench.model.ImageBatch;
 import advbench.train.ModelTrainer;
@@ -65,8 +66,8 @@ public final class Benchmark {
     public ArchitectureRates architecture(String name, LabeledImages train, LabeledImages test, long seed) {
         Engines.seed(seed);
         List<Rate> rates = new ArrayList<>();
-        try (Classifier model = Classifier.create(name, test.shape())) {
-            model.setTrainable(false);
+        try (Classifier model = Classifiers.create(name, test.shape())) {
+            model.trainability().setAll(false);
             Pairing pairing = new Pairing(model, test);
             rates.add(pairing.baseline());
             rates.add(pairing.rate("forward", (m, b) -> model.predict(b.images()), 1));
@@ -74,7 +75,7 @@ public final class Benchmark {
             rates.add(pairing.rate("PGD step (PGD-40 / 40), every sample", sweep(model, pgd40(seed), List.of(0.3), Sweep.EXHAUSTIVE), PGD_STEPS));
         }
         Engines.seed(seed);
-        try (Classifier model = Classifier.create(name, train.shape())) {
+        try (Classifier model = Classifiers.create(name, train.shape())) {
             ModelTrainer trainer = ModelTrainer.standard(new TrainingPlan(1, 64, "adam", 0.001, "constant"), RunLog.silent());
             double seconds = trainer.train(model, train, test.first(100), seed)
                     .history().get(0).seconds();

@@ -118,7 +118,7 @@ public final class PyTorchComparison {
             process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
         } catch (IOException e) {
-            throw new UserError("cannot start " + command.get(0) + ": " + e.getMessage());
+            throw new UserError("cannot start " + command.get(0) + ": " + advbench.Errors.describe(e));
         }
         int code;
         try {
@@ -175,7 +175,7 @@ public final class PyTorchComparison {
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (IOException | UncheckedIOException e) {
-            throw new UserError("--pytorch-figures: cannot read " + file + ": " + e.getMessage());
+            throw new UserError("--pytorch-figures: cannot read " + file + ": " + advbench.Errors.reason(e));
         }
         Map<String, List<Double>> byPhase = new TreeMap<>();
         for (String line : lines) {

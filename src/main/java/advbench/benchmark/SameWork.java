@@ -8,6 +8,7 @@ import advbench.eval.Evaluator;
 import advbench.eval.PlannedAttack;
 import advbench.eval.Sweep;
 import advbench.model.Classifier;
+import advbench.model.Classifiers;
 import advbench.model.Engines;
 import advbench.train.EpochStats;
 import advbench.train.ModelTrainer;
@@ -37,12 +38,12 @@ public final class SameWork {
     /** Trains from the seed and saves the weights into {@code saveTo}, for {@link #fgsmSweep}. */
     public static Timing train(LabeledImages train, LabeledImages test, Path saveTo, long seed, RunLog log) {
         Engines.seed(seed);
-        try (Classifier model = Classifier.create(ARCHITECTURE, train.shape())) {
+        try (Classifier model = Classifiers.create(ARCHITECTURE, train.shape())) {
             ModelTrainer trainer = ModelTrainer.standard(new TrainingPlan(EPOCHS, TRAINING_BATCH, "adam", 0.001, "constant"), log);
             long start = System.nanoTime();
             List<EpochStats> history = trainer.train(model, train, test, seed).history();
             double seconds = (System.nanoTime() - start) / 1e9;
-            model.save(saveTo);
+            model.weights().save(saveTo);
             return new Timing("train", seconds, history.stream().map(EpochStats::seconds).toList(),
                     history.stream().map(EpochStats::testAccuracy).toList());
         }
@@ -50,9 +51,9 @@ public final class SameWork {
 
     /** fgsm.yaml's sweep of the model {@link #train} saved in {@code modelDir}. */
     public static Timing fgsmSweep(LabeledImages test, Path modelDir, RunLog log) {
-        try (Classifier model = Classifier.create(ARCHITECTURE, test.shape())) {
-            model.load(modelDir);
-            model.setTrainable(false);
+        try (Classifier model = Classifiers.create(ARCHITECTURE, test.shape())) {
+            model.weights().load(modelDir);
+            model.trainability().setAll(false);
             long start = System.nanoTime();
             Evaluation e = new Evaluator(SWEEP_BATCH, Sweep.FAST, log).evaluate(model, test,
                     List.of(new PlannedAttack(new Fgsm(), Benchmark.SEVEN_EPSILONS)), 10);

@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = BenchCommand.Version.class,
         description = "Adversarial robustness workbench: train, attack, and report from an experiment file.",
-        subcommands = {RunCommand.class, VerifyCommand.class, ReferenceCommand.class, BenchmarkCommand.class,
+        subcommands = {RunCommand.class, VerifyCommand.class, ReferenceCommand.class, BenchmarkCommand.class, AttacksCommand.class,
                 FiguresCommand.class, SweepCommand.class, CommandLine.HelpCommand.class})
 public final class BenchCommand implements Runnable {
     public static final int USER_ERROR = 2;
@@ -47,7 +47,7 @@ public final class BenchCommand implements Runnable {
         });
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             PrintWriter err = cmd.getErr();
-            boolean verbose = parsed.hasMatchedOption("--verbose");
+            boolean verbose = verbose(parsed);
             int code = ex instanceof UserError || ex instanceof SpecException ? USER_ERROR : 1;
             err.println(oneLine(describe(ex, verbose)));
             if (verbose) {
@@ -56,6 +56,16 @@ public final class BenchCommand implements Runnable {
             return code;
         });
         return cli.execute(args);
+    }
+
+    /** Whether --verbose was given to the command or any of its subcommands (where it is declared). */
+    static boolean verbose(CommandLine.ParseResult parsed) {
+        for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+            if (p.hasMatchedOption("--verbose")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -75,13 +85,22 @@ public final class BenchCommand implements Runnable {
         }
         for (Throwable t = ex; t != null; t = t.getCause()) {
             if (t instanceof java.io.UncheckedIOException io) {
-                return "failed: " + io.getMessage() + (io.getCause() == null ? "" : " (" + io.getCause().getMessage() + ")");
+                // our own message says what was being done ("cannot write ..."); one made from the cause alone names its class
+                Throwable cause = io.getCause();
+                if (cause == null || !io.getMessage().equals(cause.toString())) {
+                    return "failed: " + io.getMessage() + (cause == null ? "" : " (" + advbench.Errors.reason(cause) + ")");
+                }
+                return "failed: " + advbench.Errors.describe(cause);
+            }
+            if (t instanceof java.io.IOException io) {
+                return "failed: " + advbench.Errors.describe(io);
             }
             if (t instanceof OutOfMemoryError) {
                 return "failed: out of memory; give the JVM more (BENCH_JVM_OPTS=-Xmx12g, say) or use a smaller data subset";
             }
         }
-        return "failed: " + ex + (verbose ? "" : " (run with --verbose for the stack trace)");
+        // a bug: the exception is the information a report needs
+        return "failed: a bug: " + ex + (verbose ? "" : " (run with --verbose for the stack trace, and please report it)");
     }
 
     /** Messages may carry a file name or an exception's text with line breaks: the user gets one line. */

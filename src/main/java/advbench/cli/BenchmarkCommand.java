@@ -110,7 +110,7 @@ final class BenchmarkCommand implements Callable<Integer> {
         ExperimentRunner.Result result = new ExperimentRunner(log).run(effective, experiment, options);
         double endToEnd = (System.nanoTime() - start) / 1e9;
 
-        Dataset data = new ExperimentRunner(RunLog.silent()).loadData(effective, options, experiment);
+        Dataset data = new ExperimentRunner(RunLog.silent()).loadData(effective, options, advbench.experiment.ExperimentFile.of(experiment));
         long seed = effective.seed();
         Benchmark bench = new Benchmark(effective.evaluation().batchSize(), minSeconds, log);
         LabeledImages test = data.test().first(images);
@@ -121,7 +121,7 @@ final class BenchmarkCommand implements Callable<Integer> {
         }
         List<ResidentMemory.Sampler.Sample> memory = List.of();
         try (Classifier model = ModelProvider.open(ModelSources.savedBaseline(result.runDir()), data.shape(), log::info)) {
-            String what = model.isTorchScript() ? "TorchScript model of " + effective.name() : model.architecture() + ", trained by " + effective.name();
+            String what = model.weights().torchScript() ? "TorchScript model of " + effective.name() : model.architecture() + ", trained by " + effective.name();
             rates.add(bench.trained(what, model, data.test(), seed));
             if (memorySweep) {
                 List<Double> eps = IntStream.rangeClosed(1, 20).mapToObj(i -> i / 100.0).toList();

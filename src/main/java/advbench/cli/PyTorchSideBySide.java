@@ -54,7 +54,7 @@ final class PyTorchSideBySide {
             try {
                 Files.createDirectories(modelDir);
             } catch (IOException e) {
-                throw new UserError("--model-dir: cannot create " + modelDir + ": " + e.getMessage());
+                throw new UserError("--model-dir: cannot create " + modelDir + ": " + advbench.Errors.reason(e));
             }
             timing = SameWork.train(data.train(), data.test(), modelDir, 1, log);
         } else {
@@ -161,7 +161,7 @@ final class PyTorchSideBySide {
                         + "); give --python, put torchattacks on PYTHONPATH, or pass recorded figures with --pytorch-figures FILE");
             }
         } catch (IOException e) {
-            throw new UserError("--vs-pytorch: cannot run " + options.python + ": " + e.getMessage());
+            throw new UserError("--vs-pytorch: cannot run " + options.python + ": " + advbench.Errors.describe(e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);

@@ -1,6 +1,6 @@
 package advbench.cli;
 
-import advbench.experiment.ExperimentLoader;
+import advbench.experiment.ExperimentFile;
 import advbench.experiment.FieldOverride;
 import java.nio.file.Path;
 import java.util.List;
@@ -32,8 +32,8 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<FieldOverride> overrides = FieldOverride.parseAll(set);
-        System.out.println(run.run(spec.commandLine(), ExperimentLoader.load(experiment, overrides), experiment).runDir());
+        ExperimentFile source = new ExperimentFile(experiment, FieldOverride.parseAll(set));
+        System.out.println(run.run(spec.commandLine(), source.load(), source).runDir());
         return 0;
     }
 }

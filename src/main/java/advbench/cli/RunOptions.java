@@ -3,9 +3,9 @@ package advbench.cli;
 import advbench.RunLog;
 import advbench.SpecException;
 import advbench.experiment.EvaluationSpec;
+import advbench.experiment.ExperimentFile;
 import advbench.experiment.ExperimentRunner;
 import advbench.experiment.ExperimentSpec;
-import advbench.model.BusyMachine;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
@@ -36,12 +36,12 @@ final class RunOptions {
     boolean verbose;
 
     /** Runs a loaded experiment with these options; progress and log lines go to stderr. */
-    ExperimentRunner.Result run(CommandLine command, ExperimentSpec spec, Path experiment) {
+    ExperimentRunner.Result run(CommandLine command, ExperimentSpec spec, ExperimentFile source) {
         ExperimentSpec effective = effective(command, spec);
-        return new ExperimentRunner(new RunLog(System.err)).run(effective, experiment, options(experiment));
+        return new ExperimentRunner(new RunLog(System.err)).run(effective, source, options(source.path()));
     }
 
-    /** The experiment with the command line's evaluation settings applied; warns when the cores are busy. */
+    /** The experiment with the command line's evaluation settings applied. */
     ExperimentSpec effective(CommandLine command, ExperimentSpec spec) {
         if (threads != null && threads < 0) {
             throw new CommandLine.ParameterException(command, "--threads must be 0 (all cores) or a positive number, got " + threads);
@@ -57,10 +57,6 @@ final class RunOptions {
                     threads != null ? threads : file.threads(), file.skipDecided(), file.earlyStop(), file.samples(), file.indicatorSamples());
         } catch (SpecException e) {
             throw new CommandLine.ParameterException(command, "--" + e.field().replace('_', '-') + " " + e.getMessage());
-        }
-        String busy = BusyMachine.check(evaluation.threads());
-        if (busy != null) {
-            System.err.println("bench: " + busy);
         }
         return spec.withEvaluation(evaluation);
     }

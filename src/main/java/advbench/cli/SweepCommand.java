@@ -1,6 +1,7 @@
 package advbench.cli;
 
 import advbench.RunLog;
+import advbench.experiment.ExperimentFile;
 import advbench.sweep.LocalSweep;
 import advbench.sweep.SlurmSweep;
 import advbench.sweep.SweepMerge;
@@ -91,7 +92,7 @@ final class SweepCommand implements Callable<Integer> {
         }
         plan.write();
         if (task != null) {
-            VariantTask.run(plan, task, experiment -> run.run(spec.commandLine(), experiment, plan.base()).runDir());
+            VariantTask.run(plan, task, v -> run.run(spec.commandLine(), v.spec(), new ExperimentFile(plan.base(), v.overrides())).runDir());
             return 0;
         }
         if (slurm) {

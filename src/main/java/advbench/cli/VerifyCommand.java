@@ -1,6 +1,7 @@
 package advbench.cli;
 
 import advbench.UserError;
+import advbench.experiment.ExperimentFile;
 import advbench.experiment.ExperimentLoader;
 import advbench.experiment.ExperimentSpec;
 import advbench.report.SavedRun;
@@ -49,7 +50,7 @@ final class VerifyCommand implements Callable<Integer> {
                 referenceFile = committedReference(target, spec.name());
             }
             Reference.read(referenceFile); // a malformed reference should fail before a long run
-            runDir = run.run(this.spec.commandLine(), spec, target).runDir();
+            runDir = run.run(this.spec.commandLine(), spec, ExperimentFile.of(target)).runDir();
         } else {
             runDir = target;
             if (referenceFile == null) {

@@ -77,7 +77,7 @@ public final class CifarReader {
                 checkSize(folder.resolve(name), size, layout, name);
                 members.put(name, Files.readAllBytes(file));
             } catch (IOException e) {
-                throw new UserError(file + ": cannot be read (" + e.getMessage() + ")");
+                throw new UserError(file + ": cannot be read (" + advbench.Errors.reason(e) + ")");
             }
         }
         return members;
@@ -97,7 +97,7 @@ public final class CifarReader {
                 members.put(name, tar.readNBytes((int) e.getSize()));
             }
         } catch (IOException e) {
-            throw new UserError(archive + ": not a readable CIFAR archive (" + e.getMessage() + ")");
+            throw new UserError(archive + ": not a readable CIFAR archive (" + advbench.Errors.reason(e) + ")");
         }
         for (String name : wanted) {
             if (!members.containsKey(name)) {

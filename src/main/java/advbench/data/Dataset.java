@@ -98,7 +98,36 @@ public record Dataset(String name, LabeledImages train, LabeledImages test, Data
         if (count < 2) {
             throw new UserError(train.labels() + ": every label is 0; a classifier needs at least two classes");
         }
+        if (expected == null) {
+            checkEveryClassIsTrained(train, test, count);
+        }
         return new DataShape(a.channels(), a.height(), a.width(), count, classes.names());
+    }
+
+    /**
+     * Classes counted from the labels must each have training images: a stray label (255 in digit
+     * data, a byte of another file) would otherwise silently make a problem of that many classes.
+     * Declared classes (class_names) may have none.
+     */
+    private static void checkEveryClassIsTrained(Split train, Split test, int count) {
+        int[] perClass = new int[count];
+        for (int label : train.samples().labels()) {
+            perClass[label]++;
+        }
+        List<Integer> empty = new java.util.ArrayList<>();
+        for (int c = 0; c < count; c++) {
+            if (perClass[c] == 0) {
+                empty.add(c);
+            }
+        }
+        if (empty.isEmpty()) {
+            return;
+        }
+        String which = empty.size() <= 5 ? empty.toString() : empty.subList(0, 3) + " ... " + empty.get(empty.size() - 1);
+        String strayFile = perClass[count - 1] == 0 ? test.labels() : train.labels();
+        throw new UserError(strayFile + ": the labels run up to " + (count - 1) + ", but " + empty.size() + " of those " + count
+                + " classes have no training images " + which + "; a stray label, or labels from another data set? (name the"
+                + " classes with dataset.class_names if they are meant)");
     }
 
     private static void checkLabels(String file, int[] labels, int classes) {

@@ -62,7 +62,7 @@ public final class Downloader {
                 progress.accept("downloaded " + url + " (" + Files.size(target) + " bytes, MD5 as published)");
                 return null;
             } catch (IOException e) {
-                failures.add(url + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+                failures.add(url + ": " + advbench.Errors.describe(e));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 failures.add(url + ": interrupted");

@@ -71,7 +71,7 @@ public final class IdxReader {
         } catch (EOFException e) {
             throw bad(file, "truncated gzip stream");
         } catch (IOException e) {
-            throw bad(file, "cannot be read: " + e.getMessage());
+            throw bad(file, "cannot be read: " + advbench.Errors.reason(e));
         }
     }
 
@@ -96,7 +96,7 @@ public final class IdxReader {
         } catch (EOFException e) {
             throw bad(file, "truncated gzip stream");
         } catch (IOException e) {
-            throw bad(file, "cannot be read: " + e.getMessage());
+            throw bad(file, "cannot be read: " + advbench.Errors.reason(e));
         }
     }
 

@@ -13,12 +13,13 @@ import java.util.List;
  * @param gradientFree whether the attack uses no gradient (Square)
  * @param minimalNorms for a minimum-norm attack, each test sample's smallest fooling perturbation
  *     in the attack's norm (0 if misclassified clean, +inf if none was found); null otherwise
+ * @param recheckForwardPerSample images the re-check of the attack's results passed forward, per test sample
  */
 public record AttackOutcome(String attack, Norm norm, boolean iterative, String target, List<EpsilonOutcome> perEpsilon,
                             List<String> stages, double forwardPerSample, double backwardPerSample, boolean gradientFree,
-                            double[] minimalNorms) {
+                            double[] minimalNorms, double recheckForwardPerSample) {
 
     public AttackOutcome(String attack, Norm norm, boolean iterative, String target, List<EpsilonOutcome> perEpsilon) {
-        this(attack, norm, iterative, target, perEpsilon, null, 0, 0, false, null);
+        this(attack, norm, iterative, target, perEpsilon, null, 0, 0, false, null, 0);
     }
 }

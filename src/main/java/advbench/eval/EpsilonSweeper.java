@@ -20,15 +20,23 @@ import java.util.List;
  * samples no smaller epsilon fooled, carrying a fooled sample's earlier adversarial image (still
  * admissible, as the ball only grows) and prediction over. Results come back in the order the
  * epsilons were given.
+ *
+ * <p>No result is taken on the attack's word: before a sample counts as fooled or robust, each
+ * epsilon's final images are classified again, one forward pass of the batch, as AutoAttack's
+ * runner classifies what its attacks return. Where the model's class for the image is not the
+ * one the attack reported, the sample counts as not fooled: it goes back to its clean image and
+ * the class the model gives that, and the disagreement is counted.
  */
 public final class EpsilonSweeper {
     private EpsilonSweeper() {}
 
     /**
      * The results at each epsilon and, for a minimum-norm attack, each sample's minimal norm
-     * (+inf where none was found); null for any other attack.
+     * (+inf where none was found; null for any other attack); per epsilon, the samples the
+     * re-check found reported otherwise than the model classifies their image, and the images
+     * the re-check passed forward.
      */
-    public record Swept(List<Adversarial> perEpsilon, double[] minimalNorms) {}
+    public record Swept(List<Adversarial> perEpsilon, double[] minimalNorms, List<boolean[]> disagreed, long recheckForward) {}
 
     public static List<Adversarial> run(Attack attack, Classifier model, Batch batch, List<Double> epsilons, Sweep sweep) {
         return sweep(attack, model, batch, epsilons, sweep).perEpsilon();
@@ -42,18 +50,66 @@ public final class EpsilonSweeper {
         Arrays.setAll(order, i -> i);
         Arrays.sort(order, Comparator.comparingDouble(epsilons::get));
         Adversarial[] results = new Adversarial[order.length];
+        boolean[][] disagreed = new boolean[order.length][];
+        long passes = 0;
         try (Attack.Bound bound = attack.bind(model, batch, goal)) {
             Adversarial previous = null;
             for (int k : order) {
                 double eps = epsilons.get(k);
                 int[] open = sweep.skipDecided() && previous != null ? Rows.where(Rows.not(previous.success())) : Rows.all(batch.size());
                 Adversarial fresh = open.length == 0 ? null : restarts(attack, bound, open, eps, sweep.earlyStop());
-                results[k] = previous == null || open.length == batch.size() ? fresh : merge(previous, open, fresh, eps);
+                Adversarial claimed = previous == null || open.length == batch.size() ? fresh : merge(previous, open, fresh, eps);
+                long before = model.passes().forward();
+                Rechecked checked = recheck(model, batch, goal, claimed);
+                passes += model.passes().forward() - before;
+                results[k] = checked.result();
+                disagreed[k] = checked.disagreed();
                 previous = results[k];
             }
-            return new Swept(List.of(results), bound.minimalNorms());
+            return new Swept(List.of(results), bound.minimalNorms(), List.of(disagreed), passes);
         }
     }
+
+    /** A result after its re-check, and the samples the attack had reported otherwise than the model classifies them. */
+    record Rechecked(Adversarial result, boolean[] disagreed) {}
+
+    /**
+     * The attack's result with every image classified again: where the model's class differs from
+     * the reported one, the sample is put back at its clean image, with the class the model gives
+     * that (so it counts as not fooled, as a clean-correct sample is not). The result is {@code
+     * claimed} itself when the model agrees everywhere.
+     */
+    static Rechecked recheck(Classifier model, Batch batch, Goal goal, Adversarial claimed) {
+        int[] seen = model.predict(claimed.images());
+        boolean[] disagreed = differs(seen, claimed.predicted());
+        int[] wrong = Rows.where(disagreed);
+        if (wrong.length == 0) {
+            return new Rechecked(claimed, disagreed);
+        }
+        NDArray cleanRows;
+        try (NDArray index = batch.images().getManager().create(Rows.toLong(wrong))) {
+            cleanRows = batch.images().get(index);
+        }
+        int[] cleanSeen = model.predict(cleanRows);
+        Goal sub = goal.select(wrong);
+        boolean[] cleanSuccess = sub.success(cleanSeen);
+        int[] stages = new int[wrong.length];
+        Arrays.setAll(stages, j -> cleanSuccess[j] ? 0 : -1);
+        Adversarial clean = new Adversarial(claimed.epsilon(), cleanRows, cleanSeen, claimed.targets() == null ? null
+                : Rows.pick(claimed.targets(), wrong), cleanSuccess, 0, claimed.stages() == null ? null : stages);
+        Adversarial fixed = replace(claimed, wrong, clean, Rows.all(wrong.length), claimed.epsilon(), claimed.attacked());
+        claimed.images().close();
+        return new Rechecked(fixed, disagreed);
+    }
+
+    private static boolean[] differs(int[] a, int[] b) {
+        boolean[] d = new boolean[a.length];
+        for (int i = 0; i < a.length; i++) {
+            d[i] = a[i] != b[i];
+        }
+        return d;
+    }
+
 
     /**
      * The attack's restarts at one epsilon on some rows: each sample keeps its first success; a

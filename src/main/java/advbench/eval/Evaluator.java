@@ -54,37 +54,40 @@ public final class Evaluator {
             boolean ensemble = planned.attack().stages() != null;
             for (double eps : planned.epsilons()) {
                 perEps.add(new EpsilonOutcome(eps, new int[n], targeted ? new int[n] : null, new float[n], new float[n], new int[1],
-                        ensemble ? new int[n] : null));
+                        ensemble ? new int[n] : null, new boolean[n]));
             }
             GridRows grid = new GridRows(planned, samples);
             double[] minimalNorms = planned.attack() instanceof MinimumNorm ? new double[n] : null;
             long start = System.nanoTime();
             long forward0 = model.passes().forward();
             long backward0 = model.passes().backward();
+            long rechecked = 0;
             try (Progress bar = log.progress(planned.attack().name(), n, "img")) {
                 for (int from = 0; from < n; from += batchSize) {
                     int to = Math.min(n, from + batchSize);
-                    attackBatch(model, test, from, to, planned, perEps, grid, minimalNorms, along);
+                    rechecked += attackBatch(model, test, from, to, planned, perEps, grid, minimalNorms, along);
                     bar.advance(to - from);
                 }
             }
             // an attack that reuses the clean pass is charged for it, as if it had run it itself; another is not
             boolean apart = along != null && !planned.attack().reusesCleanPass();
             CleanPass notCharged = apart ? along : CleanPass.NONE;
-            double forward = (model.passes().forward() - forward0 - notCharged.forward()) / (double) n;
+            // the re-check of its results is stated apart from what the attack itself spent
+            double forward = (model.passes().forward() - forward0 - notCharged.forward() - rechecked) / (double) n;
             double backward = (model.passes().backward() - backward0 - notCharged.backward()) / (double) n;
             if (along != null) {
                 log.info(String.format(java.util.Locale.ROOT, "clean pass: predictions and input gradients of %d samples in %.1f s%s", n,
                         along.seconds(), apart ? "" : " (" + planned.attack().name() + " reuses it: counted in its time and passes)"));
             }
             log.info(String.format(java.util.Locale.ROOT, "%s: %d epsilons x %d samples in %.1f s (per sample %.1f forward and %.1f backward"
-                    + " passes); samples attacked per epsilon: %s",
+                    + " passes, and %.1f forward to re-check the results); samples attacked per epsilon: %s; re-check disagreements: %s",
                     planned.attack().name(), planned.epsilons().size(), n, (System.nanoTime() - start - notCharged.nanos()) / 1e9, forward, backward,
-                    perEps.stream().map(e -> String.valueOf(e.attackedCount())).toList()));
+                    rechecked / (double) n, perEps.stream().map(e -> String.valueOf(e.attackedCount())).toList(),
+                    perEps.stream().map(e -> String.valueOf(e.disagreements())).toList()));
             var a = planned.attack();
             AttackOutcome outcome = new AttackOutcome(a.name(), a.norm(), a.iterative(),
                     a.target() == null ? null : a.target().describe(), List.copyOf(perEps), a.stages(), forward, backward, a.gradientFree(),
-                    minimalNorms);
+                    minimalNorms, rechecked / (double) n);
             outcomes.add(outcome);
             if (ensemble) {
                 logStages(outcome, test.labels());
@@ -100,7 +103,8 @@ public final class Evaluator {
                 faults.count(faults.nonFinite()), new Examples(samples, cleanShot, List.copyOf(rows)), randomised);
     }
 
-    private void attackBatch(Classifier model, LabeledImages test, int from, int to, PlannedAttack planned,
+    /** One batch of one attack's sweep into the outcomes; returns the images the re-check passed forward. */
+    private long attackBatch(Classifier model, LabeledImages test, int from, int to, PlannedAttack planned,
                              List<EpsilonOutcome> perEps, GridRows grid, double[] minimalNorms, CleanPass cleanPass) {
         try (NDManager scope = model.manager().newSubManager()) {
             NDArray x = ImageBatch.of(scope, test, from, to);
@@ -129,8 +133,10 @@ public final class Evaluator {
                 if (out.stages() != null) {
                     System.arraycopy(adv.stages(), 0, out.stages(), from, adv.stages().length);
                 }
+                System.arraycopy(swept.disagreed().get(e), 0, out.disagreed(), from, to - from);
                 grid.take(e, from, adv);
             }
+            return swept.recheckForward();
         }
     }
 

@@ -62,8 +62,13 @@ public record Metrics(int testSamples, Clean clean, List<AttackCurve> attacks, L
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record MinimalNorms(int samples, Double q1, Double median, Double q3, double notFoundShare, List<double[]> curve) {}
 
-    /** Passes of images through the model, per test sample, over an attack's whole sweep (deterministic, unlike time). */
-    public record Cost(double forwardPerSample, double backwardPerSample) {}
+    /**
+     * Passes of images through the model, per test sample, over an attack's whole sweep
+     * (deterministic, unlike time): the attack's own, and the forward passes that classified its
+     * results again before they were counted (null in runs made before the re-check).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Cost(double forwardPerSample, double backwardPerSample, Double recheckForwardPerSample) {}
 
     /**
      * One attack at one epsilon.
@@ -75,12 +80,15 @@ public record Metrics(int testSamples, Clean clean, List<AttackCurve> attacks, L
      *     smaller epsilon (sweep shortcut skip_decided) with the perturbation that fooled it there
      * @param attacked samples actually attacked at this epsilon: all of them, unless skip_decided
      *     left out those a smaller epsilon had already fooled
+     * @param recheckDisagreements samples whose attacked image the model classified otherwise than
+     *     the attack reported, counted as not fooled (null in runs made before the re-check)
      * @param perClassAccuracy accuracy under attack for each true class
      * @param stages for an ensemble, the accuracy after each of its stages (the last is {@code accuracy}); null otherwise
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Point(double epsilon, double accuracy, double successRate, Double targetedSuccessRate,
-                        double meanLinf, double maxLinf, double meanL2, int attacked, double[] perClassAccuracy, List<Stage> stages) {}
+                        double meanLinf, double maxLinf, double meanL2, int attacked, Integer recheckDisagreements,
+                        double[] perClassAccuracy, List<Stage> stages) {}
 
     /** An ensemble's accuracy after one of its stages: "clean", then each attack. */
     public record Stage(String stage, double accuracy) {}

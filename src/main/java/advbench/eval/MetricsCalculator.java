@@ -20,7 +20,7 @@ public final class MetricsCalculator {
                 points.add(point(labels, ev.cleanPredicted(), e, classes, a.stages()));
             }
             curves.add(new Metrics.AttackCurve(a.attack(), a.norm().label(), a.target(), List.copyOf(points),
-                    new Metrics.Cost(a.forwardPerSample(), a.backwardPerSample()),
+                    new Metrics.Cost(a.forwardPerSample(), a.backwardPerSample(), a.recheckForwardPerSample()),
                     a.minimalNorms() == null ? null : MinimalNormStats.of(a.minimalNorms(), labels, ev.cleanPredicted())));
         }
         int n = labels.length;
@@ -98,8 +98,8 @@ public final class MetricsCalculator {
             stages = List.copyOf(stages);
         }
         return new Metrics.Point(e.epsilon(), ratio(correct, n), ratio(fooled, cleanCorrect),
-                e.targets() == null ? null : ratio(hitTarget, targeted), sumLinf / n, maxLinf, sumL2 / n, e.attackedCount(), perClass,
-                stages);
+                e.targets() == null ? null : ratio(hitTarget, targeted), sumLinf / n, maxLinf, sumL2 / n, e.attackedCount(),
+                e.disagreements(), perClass, stages);
     }
 
     /**

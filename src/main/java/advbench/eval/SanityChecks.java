@@ -35,6 +35,7 @@ final class SanityChecks {
                     + " from forward to forward, and gradient attacks need expectation over transformation (autoattack with version: rand,"
                     + " or apgd with eot: 20)");
         }
+        recheckDisagreements(ev, w);
         singleStepOnly(ev, w);
         strongerWithoutGradients(ev, w);
         if (gradients.zeroShare() > GRADIENT_FAULT_SHARE || gradients.nonFiniteShare() > 0) {
@@ -42,6 +43,30 @@ final class SanityChecks {
                     100 * gradients.zeroShare(), 100 * gradients.nonFiniteShare()));
         }
         return List.copyOf(w);
+    }
+
+    /**
+     * An attack that reported a class for an image the model classifies otherwise (found by the
+     * sweeper's re-check, and counted as not fooled): its bookkeeping is wrong, or the model is
+     * not what it was when the attack ran (randomised, or numerically unstable between batches).
+     */
+    private static void recheckDisagreements(Evaluation ev, List<String> w) {
+        for (AttackOutcome a : ev.attacks()) {
+            for (EpsilonOutcome e : a.perEpsilon()) {
+                int count = e.disagreements();
+                if (count > 0) {
+                    List<Integer> first = new ArrayList<>();
+                    for (int i = 0; i < e.disagreed().length && first.size() < 10; i++) {
+                        if (e.disagreed()[i]) {
+                            first.add(i);
+                        }
+                    }
+                    w.add(String.format(Locale.ROOT, "%s at eps %s: the model classifies the attacked image of %d sample%s otherwise than"
+                            + " the attack reported (test indices %s); counted as not fooled, at the clean image", a.attack(), e.epsilon(),
+                            count, count == 1 ? "" : "s", first));
+                }
+            }
+        }
     }
 
     /**

@@ -41,7 +41,7 @@ public record DefenceSpec(String method, Double epsilon, Double stepSize, Double
         }
         steps = ParamChecks.steps(method, steps, 10);
         double defaultRel = m.defaultRelativeStep(steps);
-        ParamChecks.stepSize(method, stepSize, relStepSize, defaultRel);
+        ParamChecks.stepSize(method, stepSize, relStepSize);
         if (relStepSize == null && stepSize == null) {
             relStepSize = defaultRel;
         }
@@ -67,8 +67,9 @@ public record DefenceSpec(String method, Double epsilon, Double stepSize, Double
         holdout = SpecException.atLeast(holdout == null ? 500 : holdout, 0, "holdout");
     }
 
+    /** The inner attack's step: step_size, else rel_step_size (filled with the method's default when read). */
     public StepSize step() {
-        return ParamChecks.stepSize(method, stepSize, relStepSize, 1.0);
+        return stepSize != null ? StepSize.absolute(stepSize) : StepSize.relative(relStepSize);
     }
 
     /**

@@ -80,7 +80,7 @@ public final class ExperimentLoader {
         } catch (java.nio.charset.MalformedInputException e) {
             throw new UserError(file + ": not a text file (not valid UTF-8); expected a YAML experiment file");
         } catch (IOException e) {
-            throw new UserError(file + ": cannot be read (" + e.getMessage() + ")");
+            throw new UserError(file + ": cannot be read (" + advbench.Errors.reason(e) + ")");
         }
         return parse(file.toString(), text, overrides);
     }
@@ -89,42 +89,21 @@ public final class ExperimentLoader {
         return parse(fileName, text, List.of());
     }
 
-    /**
-     * Reads an experiment; with overrides, the file's YAML tree is changed first and then read
-     * the same way, and an error in an overridden field names the override.
-     */
     /** A sweep file names a base experiment and has no name of its own. */
     public static boolean isSweepFile(String text) {
         return text.matches("(?s)(.*\n)?base:.*") && !text.matches("(?s)(.*\n)?name:.*");
     }
 
+    /**
+     * Reads an experiment, the one way for a file as it is and for one with overrides: its YAML
+     * tree is read, the overrides (none, {@code --set}, a sweep's variant) are applied to it, and
+     * the tree is bound to the records, which check every field. An error in a field an override
+     * set names the override, not a line of the file.
+     */
     public static ExperimentSpec parse(String fileName, String text, List<FieldOverride> overrides) {
         if (isSweepFile(text)) {
             throw new UserError(fileName + ": a sweep file (it names a base experiment); run it with bench sweep " + fileName);
         }
-        if (!overrides.isEmpty()) {
-            return parseOverridden(fileName, text, overrides);
-        }
-        YamlLines lines = YamlLines.of(text);
-        YamlLines.BadNumber bad = lines.firstBadNumber();
-        if (bad != null) {
-            throw new UserError(fileName + ":" + bad.line() + ": " + bad.path() + ": " + bad.message());
-        }
-        try {
-            ExperimentSpec spec = text.isBlank() ? null : YAML.readValue(text, ExperimentSpec.class);
-            if (spec == null) {
-                throw new UserError(fileName + ":1: the file is empty; expected an experiment (name, seed, dataset, model, attacks, epsilons)");
-            }
-            return spec;
-        } catch (JsonMappingException e) {
-            throw describe(fileName, lines, e);
-        } catch (JsonProcessingException e) {
-            // YAML syntax: the parser's own location is the right one.
-            throw new UserError(fileName + ":" + line(e.getLocation()) + ": not valid YAML: " + firstLine(e.getOriginalMessage()));
-        }
-    }
-
-    private static ExperimentSpec parseOverridden(String fileName, String text, List<FieldOverride> overrides) {
         YamlLines lines = YamlLines.of(text);
         YamlLines.BadNumber bad = lines.firstBadNumber();
         if (bad != null) {
@@ -134,10 +113,14 @@ public final class ExperimentLoader {
         try {
             tree = text.isBlank() ? null : YAML.readTree(text);
         } catch (JsonProcessingException e) {
+            // YAML syntax: the parser's own location is the right one
             throw new UserError(fileName + ":" + line(e.getLocation()) + ": not valid YAML: " + firstLine(e.getOriginalMessage()));
         }
+        if (tree == null || tree.isMissingNode() || tree.isNull()) {
+            throw new UserError(fileName + ":1: the file is empty; expected an experiment (name, seed, dataset, model, attacks, epsilons)");
+        }
         if (!(tree instanceof com.fasterxml.jackson.databind.node.ObjectNode root)) {
-            throw new UserError(fileName + ":1: expected an experiment (name, seed, dataset, model, attacks, epsilons)");
+            throw new UserError(fileName + ":1: expected a mapping of fields (name, seed, dataset, model, attacks, epsilons)");
         }
         overrides.forEach(o -> o.applyTo(root));
         try {

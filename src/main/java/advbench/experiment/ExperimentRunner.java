@@ -16,6 +16,7 @@ import advbench.eval.MetricsCalculator;
 import advbench.eval.PlannedAttack;
 import advbench.eval.Summary;
 import advbench.figures.Figures;
+import advbench.model.BusyMachine;
 import advbench.model.Engines;
 import advbench.model.ModelCache;
 import advbench.report.Manifest;
@@ -58,17 +59,24 @@ public final class ExperimentRunner {
         this.log = log;
     }
 
+    /** Runs an experiment read from {@code experimentFile} as it is (no overrides). */
     public Result run(ExperimentSpec spec, Path experimentFile, Options options) {
+        return run(spec, ExperimentFile.of(experimentFile), options);
+    }
+
+    /** Runs {@code spec}, read from {@code source}, whose file and overrides are named in errors found against the data. */
+    public Result run(ExperimentSpec spec, ExperimentFile source, Options options) {
+        Path experimentFile = source.path();
         Instant started = Instant.now();
         ModelCache cache = ModelCache.fromEnvironment(options.env());
         OutputFolder.checkWritable(options.resultsRoot(), "--results-dir");
         OutputFolder.checkWritable(cache.root(), "model cache (BENCH_CACHE)");
         int threads = Engines.configure(spec.evaluation().threads());
         PhaseTimer phases = new PhaseTimer();
-        List<ModelSource> sources = modelSources(spec, options, experimentFile);
+        List<ModelSource> sources = modelSources(spec, options, source);
         List<PlannedAttack> attacks = plannedAttacks(spec);
-        Dataset data = phases.time("data", () -> loadData(spec, options, experimentFile));
-        checkAgainstData(spec, sources, data, experimentFile);
+        Dataset data = phases.time("data", () -> loadData(spec, options, source));
+        checkAgainstData(spec, sources, data, source);
         log.info(String.format("data: %s, %d training and %d test images of %s, %d classes", data.name(), data.train().count(),
                 data.test().count(), data.shape().describeImage(), data.shape().classes()));
         LabeledImages attacked = spec.evaluation().of(data.test());
@@ -80,6 +88,11 @@ public final class ExperimentRunner {
                     + " test images; the grid shows " + data.test().count());
         }
 
+        // the input is all checked: now a word if the cores are busy, before the work they would slow
+        String busy = BusyMachine.check(spec.evaluation().threads());
+        if (busy != null) {
+            log.info("warning: " + busy);
+        }
         RunFolder folder = RunFolder.create(options.resultsRoot(), spec.name());
         log.attachFile(folder.path("run.log.partial"));
         log.info("run folder " + folder.dir());
@@ -91,7 +104,7 @@ public final class ExperimentRunner {
             phases.run("training", () -> sources.forEach(s -> models.add(provider.provide(s, data))));
             RunRecorder recorder = new RunRecorder(folder);
             List<ModelRun> runs = phases.time("evaluation", () -> java.util.stream.IntStream.range(0, models.size())
-                    .mapToObj(i -> evaluate(models.get(i), origin(sources.get(i).start()), recorder, attacked, attacks, spec)).toList());
+                    .mapToObj(i -> evaluate(models.get(i), sources.get(i).start().origin(), recorder, attacked, attacks, spec)).toList());
             RunRecorder.Results results = new RunRecorder.Results(spec.name(), spec.seed(), ExperimentLoader.sha256(config),
                     experimentFile.toAbsolutePath().toString(), data.provenance(), data.shape(), data.train().count(),
                     attacked.count(), models.get(0).model().architecture(), runs);
@@ -128,12 +141,12 @@ public final class ExperimentRunner {
      * cache, download). A field the data rules out (a subset larger than the data) is reported at
      * its line in {@code experimentFile}.
      */
-    public Dataset loadData(ExperimentSpec spec, Options options, Path experimentFile) {
+    public Dataset loadData(ExperimentSpec spec, Options options, ExperimentFile source) {
         try {
             return new DataLoader(options.env(), log::info).load(spec.dataset().request(options.baseDir(), options.dataDir(),
                     spec.seed()));
         } catch (SpecException e) {
-            throw ExperimentLoader.located(experimentFile, "dataset." + e.field(), e.getMessage());
+            throw source.located("dataset." + e.field(), e.getMessage());
         }
     }
 
@@ -141,37 +154,26 @@ public final class ExperimentRunner {
      * The experiment's models, their files found and read (a TorchScript file's or an earlier
      * run's weights, by SHA-256) before any data is loaded; a missing one is reported at its line.
      */
-    public static List<ModelSource> modelSources(ExperimentSpec spec, Options options, Path experimentFile) {
+    public static List<ModelSource> modelSources(ExperimentSpec spec, Options options, ExperimentFile source) {
         try {
             return ModelSources.of(spec, options.baseDir());
         } catch (SpecException e) {
-            throw ExperimentLoader.located(experimentFile, "model." + e.field(), e.getMessage());
+            throw source.located("model." + e.field(), e.getMessage());
         }
-    }
-
-    /** The manifest's record of the file a model started from, or null for an architecture trained from scratch. */
-    private static Manifest.Origin origin(ModelSource.Start start) {
-        if (start instanceof ModelSource.TorchScriptFile t) {
-            return new Manifest.Origin("torchscript", t.file().toAbsolutePath().toString(), t.sha256());
-        }
-        if (start instanceof ModelSource.SavedWeights w) {
-            return new Manifest.Origin("run", w.dir().toAbsolutePath().toString(), w.sha256());
-        }
-        return null;
     }
 
     /**
      * What only the data can tell: target classes, L2 budgets, a hold-out that leaves training
      * images, preprocessing for each channel, and whether each model can take the images.
      */
-    private static void checkAgainstData(ExperimentSpec spec, List<ModelSource> sources, Dataset data, Path file) {
+    private static void checkAgainstData(ExperimentSpec spec, List<ModelSource> sources, Dataset data, ExperimentFile file) {
         ModelSpec.PreprocessingSpec p = spec.model().preprocessing();
         if (p != null && p.mean().size() != data.shape().channels()) {
-            throw ExperimentLoader.located(file, "model.preprocessing.mean", "gives " + p.mean().size() + " values, but the images have "
+            throw file.located("model.preprocessing.mean", "gives " + p.mean().size() + " values, but the images have "
                     + data.shape().channels() + (data.shape().channels() == 1 ? " channel" : " channels") + "; give one mean and std per channel");
         }
         if (spec.defence() != null && spec.defence().holdout() >= data.train().count()) {
-            throw ExperimentLoader.located(file, "defence.holdout", spec.defence().holdout() + " would leave no training images"
+            throw file.located("defence.holdout", spec.defence().holdout() + " would leave no training images"
                     + " (the training set has " + data.train().count() + ")");
         }
 
@@ -181,7 +183,7 @@ public final class ExperimentRunner {
                 a.checkAgainst(data.shape(), spec.epsilonsFor(a));
             } catch (SpecException e) {
                 String field = a.epsilons() == null && e.field().startsWith("epsilons") ? e.field() : "attacks[" + i + "]." + e.field();
-                throw ExperimentLoader.located(file, field, e.getMessage());
+                throw file.located(field, e.getMessage());
             }
         }
         ModelSpec m = spec.model();
@@ -192,13 +194,13 @@ public final class ExperimentRunner {
             try {
                 ModelProvider.checkFits(source, data);
             } catch (UserError e) {
-                throw ExperimentLoader.located(file, field, subject + e.getMessage());
+                throw file.located(field, subject + e.getMessage());
             }
         }
     }
 
     /** Saves the model's weights into the run folder and sweeps every attack over the test set. */
-    private ModelRun evaluate(ModelProvider.Provided m, Manifest.Origin origin, RunRecorder recorder, LabeledImages test,
+    private ModelRun evaluate(ModelProvider.Provided m, ModelSource.Origin origin, RunRecorder recorder, LabeledImages test,
                               List<PlannedAttack> attacks, ExperimentSpec spec) {
         String weights = recorder.saveWeights(m.label(), m.model());
         log.info("evaluating " + m.label());

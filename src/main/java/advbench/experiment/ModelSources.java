@@ -3,6 +3,7 @@ package advbench.experiment;
 import advbench.SpecException;
 import advbench.UserError;
 import advbench.model.Classifier;
+import advbench.model.Classifiers;
 import advbench.model.Preprocessing;
 import advbench.report.ModelRun;
 import advbench.report.RunRecorder;
@@ -27,8 +28,7 @@ public final class ModelSources {
 
     /** The baseline model a finished run saved, to be opened as it is ({@code bench benchmark} times it). */
     public static ModelSource savedBaseline(Path runDir) {
-        ModelSpec m = new ModelSpec(null, null, runDir.toString(), null, null, null, null, null, null, null, null, null);
-        Start start = start(m, Path.of("."));
+        Start start = fromRun(runDir.normalize(), runDir.toString(), false);
         return new ModelSource(ModelRun.BASELINE, start.start(), start.preprocessing(), null, "evaluating " + start.what(), Map.of());
     }
 
@@ -74,36 +74,46 @@ public final class ModelSources {
     static Start start(ModelSpec m, Path baseDir) {
         Preprocessing given = m.preprocessing() == null ? null : m.preprocessing().preprocessing();
         if (m.file() != null) {
-            Path file = baseDir.resolve(m.file()).normalize();
-            if (!Files.isRegularFile(file)) {
-                throw new SpecException("file", file + (Files.isDirectory(file) ? " is a folder, not a TorchScript file" : " does not exist"));
-            }
-            String sha = sha256(file, "file");
-            return new Start(new ModelSource.TorchScriptFile(file, sha, Boolean.TRUE.equals(m.randomised())), given, "TorchScript " + m.file(), identity("torchscript", sha, null));
+            return fromFile(baseDir.resolve(m.file()).normalize(), m.file(), given, Boolean.TRUE.equals(m.randomised()));
         }
         if (m.run() != null) {
-            SavedModel saved;
-            try {
-                saved = SavedModel.read(baseDir.resolve(m.run()).normalize(), Boolean.TRUE.equals(m.defended()));
-            } catch (UserError e) {
-                throw new SpecException("run", e.getMessage());
-            }
-            ModelSource.Start s = saved.isTorchScript() ? new ModelSource.TorchScriptFile(saved.weights(), saved.sha256(), false)
-                    : new ModelSource.SavedWeights(saved.architecture(), saved.weights().getParent(), saved.sha256());
-            Map<String, Object> id = identity("run", saved.sha256(), saved.architecture());
-            if (saved.preprocessing() != null) {
-                id.put("preprocessing", saved.preprocessing());
-            }
-            return new Start(s, saved.preprocessing(), "the " + saved.label() + " model of run " + m.run(), id);
+            return fromRun(baseDir.resolve(m.run()).normalize(), m.run(), Boolean.TRUE.equals(m.defended()));
         }
         return new Start(new ModelSource.Fresh(m.architecture()), given, m.architecture(), null);
+    }
+
+    /** A TorchScript file, named in logs as the file names it ({@code written}). */
+    private static Start fromFile(Path file, String written, Preprocessing preprocessing, boolean randomised) {
+        if (!Files.isRegularFile(file)) {
+            throw new SpecException("file", file + (Files.isDirectory(file) ? " is a folder, not a TorchScript file" : " does not exist"));
+        }
+        String sha = sha256(file, "file");
+        return new Start(new ModelSource.TorchScriptFile(file, sha, randomised), preprocessing, "TorchScript " + written,
+                identity("torchscript", sha, null));
+    }
+
+    /** The baseline (or with {@code defended} the adversarially trained) model an earlier run saved, with that run's preprocessing. */
+    private static Start fromRun(Path runDir, String written, boolean defended) {
+        SavedModel saved;
+        try {
+            saved = SavedModel.read(runDir, defended);
+        } catch (UserError e) {
+            throw new SpecException("run", e.getMessage());
+        }
+        ModelSource.Start s = saved.isTorchScript() ? new ModelSource.TorchScriptFile(saved.weights(), saved.sha256(), false)
+                : new ModelSource.SavedWeights(saved.architecture(), saved.weights().getParent(), saved.sha256());
+        Map<String, Object> id = identity("run", saved.sha256(), saved.architecture());
+        if (saved.preprocessing() != null) {
+            id.put("preprocessing", saved.preprocessing());
+        }
+        return new Start(s, saved.preprocessing(), "the " + saved.label() + " model of run " + written, id);
     }
 
     private static Map<String, Object> identity(String kind, String sha256, String architecture) {
         Map<String, Object> id = new LinkedHashMap<>();
         id.put("kind", kind);
         id.put("sha256", sha256);
-        if (architecture != null && !architecture.equals(Classifier.TORCHSCRIPT)) {
+        if (architecture != null && !architecture.equals(Classifiers.TORCHSCRIPT)) {
             id.put("architecture", architecture);
         }
         return id;

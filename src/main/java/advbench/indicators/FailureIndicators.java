@@ -34,7 +34,7 @@ import java.util.Map;
  *       attacks missed (on the whole test set)?</li>
  * </ul>
  * To add an indicator: a static method in the class whose question it shares (or a new small
- * class), called from {@link #measure}, and a row in the README's table.
+ * class), called from {@link #measure}, and a row in the table of docs/indicators.md.
  */
 public final class FailureIndicators {
     /** How many of the samples involved an indicator lists. */

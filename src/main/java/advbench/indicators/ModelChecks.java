@@ -1,6 +1,7 @@
 package advbench.indicators;
 
-import advbench.attack.LogitLosses;
+import advbench.attack.Goal;
+import advbench.attack.Loss;
 import advbench.data.LabeledImages;
 import advbench.eval.GradientFaults;
 import advbench.eval.Metrics;
@@ -93,17 +94,14 @@ final class ModelChecks {
     }
 
     private static double[] crossEntropy(Classifier model, LabeledImages images, Subsample sub) {
-        int classes = model.shape().classes();
         double[] out = new double[images.count()];
         for (int from = 0; from < images.count(); from += sub.batchSize()) {
             int to = Math.min(images.count(), from + sub.batchSize());
             try (NDManager scope = model.manager().newSubManager()) {
                 NDArray logits = model.logits(ImageBatch.of(scope, images, from, to));
                 logits.attach(scope);
-                float[] z = logits.toFloatArray();
-                for (int i = 0; i < to - from; i++) {
-                    out[from + i] = LogitLosses.crossEntropy(z, classes, i, images.labels()[from + i]);
-                }
+                double[] ce = Loss.crossEntropy().onHostExact(logits, Goal.untargeted(images.labelRange(from, to)));
+                System.arraycopy(ce, 0, out, from, ce.length);
             }
         }
         return out;

@@ -11,8 +11,8 @@ import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Trained weights stored under a key derived from everything that determines them, so that an
@@ -30,6 +30,8 @@ public final class ModelCache {
     public static final int TRAINING_CODE_VERSION = 5;
     /** The weights' SHA-256, beside them in an entry. */
     static final String CHECKSUM = "weights.sha256";
+    /** The training record, beside the weights in an entry. */
+    static final String RECORD = "training.json";
 
     private final Path root;
 
@@ -77,22 +79,61 @@ public final class ModelCache {
      */
     public <T> Lookup<T> lookup(String key, TypeReference<T> type) {
         Path entry = dir(key);
-        Path record = entry.resolve("training.json");
-        Path weights = entry.resolve(Classifier.WEIGHTS_NAME + "-0000.params");
-        if (!Files.isRegularFile(weights)) {
-            weights = entry.resolve(Classifier.TORCHSCRIPT_FILE); // a fine-tuned TorchScript network
-        }
-        if (!Files.isRegularFile(record) || !Files.isRegularFile(weights)) {
+        Path weights = weightsOf(entry);
+        if (!Files.isRegularFile(entry.resolve(RECORD)) || weights == null) {
             return new Lookup<>(null, null);
         }
+        String damage = damage(entry, weights);
+        if (damage != null) {
+            return new Lookup<>(null, damage);
+        }
+        try {
+            return new Lookup<>(Json.MAPPER.readValue(entry.resolve(RECORD).toFile(), type), null);
+        } catch (IOException e) {
+            return new Lookup<>(null, "its training record cannot be read (" + advbench.Errors.reason(e) + ")");
+        }
+    }
+
+    /** The weights file of an entry: built-here parameters, or a fine-tuned TorchScript network; null if neither. */
+    private static Path weightsOf(Path entry) {
+        for (String name : List.of(BuiltWeights.NAME + "-0000.params", ScriptWeights.FILE)) {
+            if (Files.isRegularFile(entry.resolve(name))) {
+                return entry.resolve(name);
+            }
+        }
+        return null;
+    }
+
+    /** Why an entry cannot be used (weights that do not match their checksum, a record that is not JSON), or null. */
+    private static String damage(Path entry, Path weights) {
         try {
             Path checksum = entry.resolve(CHECKSUM);
             if (Files.isRegularFile(checksum) && !Files.readString(checksum).strip().equals(sha256(weights))) {
-                return new Lookup<>(null, "its weights do not match their checksum");
+                return "its weights do not match their checksum";
             }
-            return new Lookup<>(Json.MAPPER.readValue(record.toFile(), type), null);
+            Json.MAPPER.readTree(entry.resolve(RECORD).toFile());
+            return null;
         } catch (IOException e) {
-            return new Lookup<>(null, "it cannot be read (" + e.getMessage() + ")");
+            return "its training record or checksum cannot be read (" + advbench.Errors.reason(e) + ")";
+        }
+    }
+
+    /**
+     * Removes an entry found damaged (or whose weights could not be loaded), so that the weights
+     * trained anew replace it; without this, every later run would find the same damage and train
+     * again. It is moved aside first, so no reader ever sees it half deleted.
+     */
+    public void discard(String key) {
+        Path target = dir(key);
+        try {
+            Path aside = Files.createTempDirectory(root, key + ".damaged.");
+            Files.delete(aside);
+            Files.move(target, aside, StandardCopyOption.ATOMIC_MOVE);
+            deleteTree(aside);
+        } catch (java.nio.file.NoSuchFileException gone) {
+            // another process moved it first
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove the damaged model cache entry " + target, e);
         }
     }
 
@@ -101,24 +142,17 @@ public final class ModelCache {
         try {
             Files.createDirectories(root);
             tmp = Files.createTempDirectory(root, key + ".");
-            model.save(tmp);
-            Files.writeString(tmp.resolve(CHECKSUM), sha256(tmp.resolve(model.weightsFileName())) + "\n");
-            Json.MAPPER.writeValue(tmp.resolve("training.json").toFile(), trainingRecord);
+            model.weights().save(tmp);
+            Files.writeString(tmp.resolve(CHECKSUM), sha256(tmp.resolve(model.weights().fileName())) + "\n");
+            Json.MAPPER.writeValue(tmp.resolve(RECORD).toFile(), trainingRecord);
             Json.MAPPER.writeValue(tmp.resolve("key.json").toFile(), Map.of("inputs", inputs, "training_code_version", TRAINING_CODE_VERSION));
             Path target = dir(key);
             if (Files.exists(target)) {
-                if (intact(target)) {
+                Path weights = weightsOf(target);
+                if (weights != null && Files.isRegularFile(target.resolve(CHECKSUM)) && damage(target, weights) == null) {
                     return; // a concurrent run (a sweep's other task) stored it meanwhile: the same inputs, the same weights
                 }
-                // a damaged entry: move it out of the way first, so no reader ever sees it half deleted
-                Path aside = Files.createTempDirectory(root, key + ".damaged.");
-                Files.delete(aside);
-                try {
-                    Files.move(target, aside, StandardCopyOption.ATOMIC_MOVE);
-                    deleteTree(aside);
-                } catch (java.nio.file.NoSuchFileException gone) {
-                    // another process moved it first
-                }
+                discard(key);
             }
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
@@ -136,21 +170,6 @@ public final class ModelCache {
                     // a leftover temporary folder is never taken for an entry
                 }
             }
-        }
-    }
-
-    /** An entry whose weights match their stored checksum. */
-    private static boolean intact(Path entry) {
-        try {
-            Path checksum = entry.resolve(CHECKSUM);
-            try (var files = Files.list(entry)) {
-                Path weights = files.filter(p -> p.getFileName().toString().endsWith(".params")
-                        || p.getFileName().toString().equals(Classifier.TORCHSCRIPT_FILE)).findFirst().orElse(null);
-                return weights != null && Files.isRegularFile(checksum) && Files.isRegularFile(entry.resolve("training.json"))
-                        && Files.readString(checksum).strip().equals(sha256(weights));
-            }
-        } catch (IOException e) {
-            return false;
         }
     }
 

@@ -97,7 +97,7 @@ public final class TorchScriptBlock extends AbstractBlock {
      * TorchScript's traceback, else the first line, without the C++ stack.
      */
     static String reason(Throwable e) {
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        String message = e.getMessage() == null ? advbench.Errors.describe(e) : e.getMessage();
         String found = null;
         for (String line : message.split("\\R")) {
             java.util.regex.Matcher m = java.util.regex.Pattern.compile("^\\s*\\w*(Error|Exception): (.+)$").matcher(line);

@@ -3,6 +3,7 @@ package advbench.report;
 import advbench.data.DataProvenance;
 import advbench.model.Engines;
 import advbench.model.Preprocessing;
+import advbench.train.ModelSource;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.nio.file.Path;
 import java.util.List;
@@ -31,14 +32,7 @@ public record Manifest(String experiment, String runId, String status, int seed,
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record ModelProvenance(String label, String cacheKey, String weightsFile, String weightsSha256, String architecture,
-                                  Preprocessing preprocessing, Origin origin) {}
-
-    /**
-     * A file a model started from, by path and content.
-     *
-     * @param kind "torchscript" (a file exported from PyTorch) or "run" (weights an earlier run saved)
-     */
-    public record Origin(String kind, String path, String sha256) {}
+                                  Preprocessing preprocessing, ModelSource.Origin origin) {}
 
     /** The software, machine and checkout the run found. */
     public record Environment(Versions versions, Machine machine, Git git) {

@@ -4,6 +4,7 @@ import advbench.eval.Evaluation;
 import advbench.eval.LossTrace;
 import advbench.eval.Metrics;
 import advbench.model.Preprocessing;
+import advbench.train.ModelSource;
 import advbench.train.TrainingRecord;
 import java.util.List;
 
@@ -19,7 +20,7 @@ import java.util.List;
  * @param lossTraces the traced attack runs the indicators of attack failure read (empty when they are off)
  */
 public record ModelRun(String label, String cacheKey, String weightsFile, String architecture, Preprocessing preprocessing,
-                       Manifest.Origin origin, TrainingRecord training, int trainSamples, int holdoutSamples, Evaluation evaluation,
+                       ModelSource.Origin origin, TrainingRecord training, int trainSamples, int holdoutSamples, Evaluation evaluation,
                        Metrics metrics, List<LossTrace> lossTraces) {
     public static final String BASELINE = "baseline";
 }

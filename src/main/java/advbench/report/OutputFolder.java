@@ -36,10 +36,6 @@ public final class OutputFolder {
     }
 
     private static String reason(IOException e) {
-        String m = e.getMessage();
-        if (e instanceof java.nio.file.AccessDeniedException || m != null && m.contains("Read-only")) {
-            return m != null && m.contains("Read-only") ? "read-only file system" : "permission denied";
-        }
-        return e.getClass().getSimpleName().replace("Exception", "") + (m == null ? "" : ": " + m);
+        return advbench.Errors.reason(e);
     }
 }

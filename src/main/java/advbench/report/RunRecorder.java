@@ -34,14 +34,14 @@ public final class RunRecorder {
      * is renamed into place whole. Returns the file, relative to the run folder.
      */
     public String saveWeights(String label, Classifier model) {
-        String file = (label.equals(ModelRun.BASELINE) ? "" : "defended/") + model.weightsFileName();
+        String file = (label.equals(ModelRun.BASELINE) ? "" : "defended/") + model.weights().fileName();
         Path target = folder.dir().resolve(file);
         Path tmp = null;
         try {
             tmp = Files.createTempDirectory(folder.dir(), ".weights");
-            model.save(tmp);
+            model.weights().save(tmp);
             Files.createDirectories(target.getParent());
-            Files.move(tmp.resolve(model.weightsFileName()), target, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(tmp.resolve(model.weights().fileName()), target, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException | UncheckedIOException e) {
             throw new UncheckedIOException("cannot write " + target, e instanceof IOException io ? io : ((UncheckedIOException) e).getCause());
         } finally {

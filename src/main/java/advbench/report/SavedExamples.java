@@ -124,7 +124,7 @@ public record SavedExamples(String format, List<ModelExamples> models) {
         } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
             throw new UserError(file + ": " + SavedRun.describe(e));
         } catch (IOException e) {
-            throw new UserError(file + ": unreadable (" + firstLine(e.getMessage()) + ")");
+            throw new UserError(file + ": unreadable (" + advbench.Errors.reason(e) + ")");
         }
     }
 

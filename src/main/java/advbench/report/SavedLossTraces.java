@@ -49,7 +49,7 @@ public final class SavedLossTraces {
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (IOException | java.io.UncheckedIOException e) {
-            throw new UserError(file + ": unreadable (" + e.getMessage() + ")");
+            throw new UserError(file + ": unreadable (" + advbench.Errors.reason(e) + ")");
         }
         if (lines.isEmpty() || !SavedPredictions.split(lines.get(0)).equals(COLUMNS)) {
             throw new UserError(file + ": line 1: expected the columns " + String.join(",", COLUMNS));

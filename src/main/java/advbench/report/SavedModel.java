@@ -3,6 +3,7 @@ package advbench.report;
 import advbench.Json;
 import advbench.UserError;
 import advbench.model.Classifier;
+import advbench.model.Classifiers;
 import advbench.model.Preprocessing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
@@ -24,7 +25,7 @@ import java.util.List;
 public record SavedModel(String label, Path weights, String sha256, String architecture, Preprocessing preprocessing) {
 
     public boolean isTorchScript() {
-        return Classifier.TORCHSCRIPT.equals(architecture);
+        return Classifiers.TORCHSCRIPT.equals(architecture);
     }
 
     /** The baseline of the finished run in {@code runDir}, or its defended model. */
@@ -61,7 +62,7 @@ public record SavedModel(String label, Path weights, String sha256, String archi
             throw new UserError(weights + ": its SHA-256 is not the one the run's manifest recorded (changed since the run?)");
         }
         String architecture = entry.hasNonNull("architecture") ? entry.get("architecture").asText()
-                : file.endsWith(".pt") ? Classifier.TORCHSCRIPT : configModel(runDir).path("architecture").asText(null);
+                : file.endsWith(".pt") ? Classifiers.TORCHSCRIPT : configModel(runDir).path("architecture").asText(null);
         if (architecture == null) {
             throw new UserError(runDir + ": neither its manifest nor its config.yaml says which architecture its model is");
         }
@@ -76,7 +77,7 @@ public record SavedModel(String label, Path weights, String sha256, String archi
         try {
             return Files.isRegularFile(config) ? new YAMLMapper().readTree(config.toFile()).path("model") : com.fasterxml.jackson.databind.node.MissingNode.getInstance();
         } catch (IOException e) {
-            throw new UserError(config + ": cannot be read (" + SavedExamples.firstLine(e.getMessage()) + ")");
+            throw new UserError(config + ": cannot be read (" + advbench.Errors.reason(e) + ")");
         }
     }
 

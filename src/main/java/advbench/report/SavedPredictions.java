@@ -81,7 +81,7 @@ public record SavedPredictions(List<ModelPredictions> models) {
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UserError(file + ": unreadable (" + e.getMessage() + ")");
+            throw new UserError(file + ": unreadable (" + advbench.Errors.reason(e) + ")");
         }
         if (lines.isEmpty()) {
             throw new UserError(file + ": empty");

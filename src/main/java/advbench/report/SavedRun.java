@@ -87,7 +87,7 @@ public record SavedRun(Path dir, MetricsDocument metrics, JsonNode config, Saved
             throw new UserError(file + ": not valid JSON (line " + e.getLocation().getLineNr() + ": "
                     + SavedExamples.firstLine(e.getOriginalMessage()) + ")");
         } catch (IOException e) {
-            throw new UserError(file + ": cannot be read (" + SavedExamples.firstLine(e.getMessage()) + ")");
+            throw new UserError(file + ": cannot be read (" + advbench.Errors.reason(e) + ")");
         }
         String missing = missingPart(doc);
         if (missing != null) {

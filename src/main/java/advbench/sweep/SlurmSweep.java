@@ -84,7 +84,7 @@ public record SlurmSweep(SweepPlan plan, String partition, String time, int cpus
                 try {
                     Files.deleteIfExists(plan.variantDir(i).resolve(mark));
                 } catch (IOException e) {
-                    throw new UserError("cannot clear " + plan.variantDir(i).resolve(mark) + " (" + e.getMessage() + ")");
+                    throw new UserError("cannot clear " + plan.variantDir(i).resolve(mark) + " (" + advbench.Errors.reason(e) + ")");
                 }
             }
         }
@@ -93,7 +93,7 @@ public record SlurmSweep(SweepPlan plan, String partition, String time, int cpus
             Files.writeString(plan.folder().resolve("slurm").resolve("job-ids"), jobId + "\n", StandardCharsets.UTF_8,
                     java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
         } catch (IOException e) {
-            throw new UserError("cannot write " + plan.folder().resolve("slurm") + " (" + e.getMessage() + ")");
+            throw new UserError("cannot write " + plan.folder().resolve("slurm") + " (" + advbench.Errors.reason(e) + ")");
         }
         if (wait) {
             waitFor(jobId, indices);
@@ -142,7 +142,7 @@ public record SlurmSweep(SweepPlan plan, String partition, String time, int cpus
             }
             return out;
         } catch (IOException e) {
-            throw new UserError("cannot run " + what + " (" + e.getMessage() + "); is Slurm installed here, and SLURM_CONF set?");
+            throw new UserError("cannot run " + what + " (" + advbench.Errors.describe(e) + "); is Slurm installed here, and SLURM_CONF set?");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while running " + what, e);

@@ -106,7 +106,7 @@ public final class SweepMerge {
             }
             return lines;
         } catch (IOException | java.io.UncheckedIOException e) {
-            throw new UserError(file + ": cannot be read (" + e.getMessage() + ")");
+            throw new UserError(file + ": cannot be read (" + advbench.Errors.reason(e) + ")");
         }
     }
 }

@@ -129,7 +129,7 @@ public final class SweepPlan {
             AtomicFile.write(folder.resolve("sweep.yaml"), Files.readAllBytes(sweepFile));
             AtomicFile.write(folder.resolve("variants.csv"), variantsCsv().getBytes(StandardCharsets.UTF_8));
         } catch (IOException | java.io.UncheckedIOException e) {
-            throw new UserError("cannot write the sweep folder " + folder + " (" + e.getMessage() + ")");
+            throw new UserError("cannot write the sweep folder " + folder + " (" + advbench.Errors.reason(e) + ")");
         }
     }
 

@@ -75,7 +75,7 @@ public record SweepSpec(String base, List<Integer> seeds, Map<String, List<JsonN
         } catch (java.nio.charset.MalformedInputException e) {
             throw new UserError(file + ": not a text file (not valid UTF-8); expected a YAML sweep file");
         } catch (IOException e) {
-            throw new UserError(file + ": cannot be read (" + e.getMessage() + ")");
+            throw new UserError(file + ": cannot be read (" + advbench.Errors.reason(e) + ")");
         }
         if (text.isBlank()) {
             throw new UserError(file + ": empty; expected base, seeds and/or grid");

@@ -19,7 +19,7 @@ import java.util.function.Function;
 public final class VariantTask {
     private VariantTask() {}
 
-    public static Path run(SweepPlan plan, int index, Function<ExperimentSpec, Path> runOne) {
+    public static Path run(SweepPlan plan, int index, Function<Variant, Path> runOne) {
         Variant v = plan.variant(index);
         Path dir = plan.variantDir(index);
         write(dir.resolve(VariantStatus.STARTED), VariantStatus.host() + " " + ProcessHandle.current().pid() + " " + Instant.now());
@@ -30,7 +30,7 @@ public final class VariantTask {
         Runtime.getRuntime().addShutdownHook(onSignal);
         int code = 1;
         try {
-            Path runDir = runOne.apply(v.spec());
+            Path runDir = runOne.apply(v);
             write(dir.resolve(VariantStatus.RUN_PATH), runDir.toAbsolutePath().toString());
             code = 0;
             return runDir;

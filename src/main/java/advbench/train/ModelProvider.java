@@ -5,6 +5,7 @@ import advbench.data.DataShape;
 import advbench.data.Dataset;
 import advbench.data.LabeledImages;
 import advbench.model.Classifier;
+import advbench.model.Classifiers;
 import advbench.model.Engines;
 import advbench.model.ModelCache;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -56,25 +57,7 @@ public final class ModelProvider {
      * reproducible weights), or loaded. Warnings about a loaded model go to {@code warn}.
      */
     public static Classifier open(ModelSource source, DataShape shape, Consumer<String> warn) {
-        ModelSource.Start start = source.start();
-        if (start instanceof ModelSource.Fresh f) {
-            return Classifier.create(f.architecture(), shape, source.preprocessing());
-        }
-        if (start instanceof ModelSource.TorchScriptFile t) {
-            return Classifier.torchScript(t.file(), shape, source.preprocessing(), t.randomised(), warn);
-        }
-        if (start instanceof ModelSource.SavedWeights w) {
-            Classifier c = Classifier.create(w.architecture(), shape, source.preprocessing());
-            try {
-                c.load(w.dir());
-                c.setTrainable(false);
-                return c;
-            } catch (RuntimeException e) {
-                c.close();
-                throw e;
-            }
-        }
-        throw new IllegalArgumentException("no provider for " + start);
+        return source.start().open(shape, source.preprocessing(), warn);
     }
 
     public Provided provide(ModelSource source, Dataset data) {
@@ -112,8 +95,8 @@ public final class ModelProvider {
             if (found.found()) {
                 Classifier model = open(source, data.shape(), warning -> { });
                 try {
-                    model.load(cache.dir(key));
-                    model.setTrainable(false);
+                    model.weights().load(cache.dir(key));
+                    model.trainability().setAll(false);
                     log.info(source.label() + ": reusing trained weights from the model cache (" + cache.dir(key) + "); --retrain trains anew");
                     return new Provided(source.label(), model, key, found.record(), data.train().count() - held, held);
                 } catch (RuntimeException e) {
@@ -122,7 +105,8 @@ public final class ModelProvider {
                 }
             }
             if (damage != null) {
-                log.info("warning: the model cache entry " + cache.dir(key) + " is damaged (" + damage + "); training anew");
+                log.info("warning: the model cache entry " + cache.dir(key) + " is damaged (" + damage + "); training anew, to replace it");
+                cache.discard(key);
             }
         }
         // seeded right before it is built: the initial weights are the same whatever came before

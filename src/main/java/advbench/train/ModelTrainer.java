@@ -52,12 +52,12 @@ public final class ModelTrainer {
         int updatesPerEpoch = (train.count() + plan.batchSize() - 1) / plan.batchSize();
         DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
                 .optOptimizer(optimizer(LearningRate.of(plan.schedule(), (float) plan.learningRate(), plan.epochs() * updatesPerEpoch)));
-        try (Trainer trainer = classifier.newTrainer(config)) {
+        try (Trainer trainer = classifier.weights().newTrainer(config)) {
             makeTrainable(classifier);
             if (plan.lastLayerOnly()) {
-                long[] counts = classifier.parameterCounts();
+                long[] counts = classifier.trainability().counts();
                 log.info(String.format("training only the last layer: %s (%,d of %,d parameter values)",
-                        String.join(", ", classifier.setOnlyLastLayerTrainable()), counts[1], counts[0]));
+                        String.join(", ", classifier.trainability().setOnlyLastLayer()), counts[1], counts[0]));
             }
             if (!plan.augmentation().isNone()) {
                 log.info("augmenting the training images: " + describe(plan.augmentation()));
@@ -69,16 +69,16 @@ public final class ModelTrainer {
             }
         }
         int bestEpoch = monitor == null ? plan.epochs() : monitor.restoreBest(classifier, plan.epochs());
-        classifier.setTrainable(false);
+        classifier.trainability().setAll(false);
         return new Result(List.copyOf(history), bestEpoch, monitor == null ? List.of() : monitor.events());
     }
 
     /** All parameters, or only the last layer's. */
     private void makeTrainable(Classifier classifier) {
         if (plan.lastLayerOnly()) {
-            classifier.setOnlyLastLayerTrainable();
+            classifier.trainability().setOnlyLastLayer();
         } else {
-            classifier.setTrainable(true);
+            classifier.trainability().setAll(true);
         }
     }
 
@@ -126,7 +126,7 @@ public final class ModelTrainer {
             lossSum = tally.lossSum();
             correct = tally.correct();
         }
-        classifier.setTrainable(false);
+        classifier.trainability().setAll(false);
         double testAccuracy = fractionCorrect(classifier.predictAll(test, 1000), test.labels());
         Double robust = monitor == null ? null : monitor.afterEpoch(classifier, epoch);
         makeTrainable(classifier);

@@ -67,7 +67,7 @@ public final class OverfitMonitor {
         if (acc > best) {
             best = acc;
             bestEpoch = epoch;
-            bestWeights = model.snapshot();
+            bestWeights = model.weights().snapshot();
         }
         return acc;
     }
@@ -75,7 +75,7 @@ public final class OverfitMonitor {
     /** Puts the best epoch's weights back if the last epoch was worse; returns the best epoch. */
     int restoreBest(Classifier model, int lastEpoch) {
         if (bestWeights != null && bestEpoch != lastEpoch) {
-            model.restore(bestWeights);
+            model.weights().restore(bestWeights);
             log.info(String.format(Locale.ROOT, "keeping the weights of epoch %d (held-out PGD-10 accuracy %.1f%%)", bestEpoch, 100 * best));
         }
         return bestEpoch;

@@ -61,6 +61,28 @@ public class BenchCommandTest {
         assertFalse(Files.exists(tmp.resolve("results")));
     }
 
+    /** --verbose is a subcommand's option: it must reach the handler that prints the stack trace (it once did not). */
+    @Test
+    void verboseShowsTheStackTraceAndOnlyThen() {
+        Outcome quiet = bench("run", "nope.yaml");
+        Outcome verbose = bench("run", "nope.yaml", "--verbose");
+        assertEquals(1, quiet.err().strip().lines().count(), quiet.err());
+        assertEquals(2, verbose.code());
+        assertTrue(verbose.err().startsWith("error: nope.yaml: no such experiment file"), verbose.err());
+        assertTrue(verbose.err().contains("\tat advbench."), "a stack trace: " + verbose.err());
+    }
+
+    /** A failure that is a bug says so, and names its exception: the one line a bug report needs. */
+    @Test
+    void aBugSaysItIsOne() {
+        String line = BenchCommand.describe(new IllegalStateException("no such state"), false);
+        assertTrue(line.startsWith("failed: a bug: java.lang.IllegalStateException: no such state"), line);
+        assertTrue(line.endsWith("(run with --verbose for the stack trace, and please report it)"), line);
+        String io = BenchCommand.describe(new RuntimeException(new java.io.UncheckedIOException(
+                new java.nio.file.AccessDeniedException("/data/x"))), false);
+        assertEquals("failed: permission denied: /data/x", io);
+    }
+
     @Test
     void missingFileAndBadOptionsExitTwo() {
         assertOneLineError(bench("run", "nope.yaml"), "nope.yaml: no such experiment file");

@@ -25,7 +25,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * escape the results folder, data the models cannot take, damaged and hostile IDX files, output
  * folders that cannot be written, saved files that are not what they claim. Every case must end
  * with its exit code (2: the input is wrong) and one line on stderr that names the file or field,
- * no stack trace, and nothing under the results folder.
+ * no stack trace, and nothing under the results folder. This class runs the cases refused before
+ * any data is read (the fast tier); {@link HostileInputIT} runs those that need MNIST or a
+ * finished run.
  */
 class HostileInputTest {
     /** A small valid experiment on MNIST; cases replace one piece of it. */
@@ -53,10 +55,6 @@ class HostileInputTest {
     @TempDir
     Path tmp;
 
-    /** Holds the one real run the saved-file cases copy. */
-    @TempDir
-    static Path shared;
-
     /** Prepares a case's files in its folder and returns the command's arguments. */
     interface Setup {
         List<String> args(Path dir) throws IOException;
@@ -71,7 +69,39 @@ class HostileInputTest {
         public String toString() {
             return name;
         }
+
+        /** Whether the case needs real MNIST (what only the data can tell) or a finished run: the integration tier's. */
+        boolean needsRealData() {
+            return REAL_DATA.contains(name);
+        }
     }
+
+    /** The cases that load MNIST or copy a finished run; every other case is refused before any data is read. */
+    static final java.util.Set<String> REAL_DATA = java.util.Set.of(
+            "--set a target class the data lacks",
+            "a PNG of 9,216 megapixels",
+            "reference -o onto a device",
+            "subset larger than the data",
+            "hold-out as large as the training set",
+            "target class the data lacks",
+            "L2 budget beyond any image pair",
+            "a state_dict checkpoint",
+            "random bytes as a model",
+            "an empty model file",
+            "a colour model on grey data",
+            "three means for grey images",
+            "the defended model of a run without defence",
+            "a run whose weights changed",
+            "figures --out is a file",
+            "reference -o is a folder",
+            "metrics.json with a text accuracy (verify)",
+            "metrics.json with a text accuracy (figures)",
+            "metrics.json of something else (verify)",
+            "an attack without points (figures)",
+            "examples.json whose sizes do not add up",
+            "an interrupted run (verify)",
+            "an interrupted run (figures)",
+            "predictions.csv with a cell that is no class");
 
     static Case yaml(String name, String from, String to, String expected) {
         return new Case(name, dir -> run(dir, BASE.replace(from, to)), expected);
@@ -146,6 +176,17 @@ class HostileInputTest {
                         "--dpi, --width, --height: a PNG of 96,000 x 96,000 pixels is more than 50 megapixels"),
                 new Case("reference -o onto a device", dir -> List.of("reference", finishedRun(dir).toString(), "-o", "/dev/null"),
                         "-o: /dev/null is not a regular file"),
+                // a value set on the command line and found wrong only later is named as the --set, not as a line
+                new Case("--set a model file that does not exist", dir -> {
+                    List<String> a = run(dir, BASE.replace("{architecture: mlp, epochs: 1, batch_size: 32}", "{file: m.pt}"));
+                    a.addAll(List.of("--set", "model.file=nothing.pt"));
+                    return a;
+                }, "--set model.file=nothing.pt: model.file: DIR/nothing.pt does not exist"),
+                new Case("--set a target class the data lacks", dir -> {
+                    List<String> a = run(dir, BASE.replace("[{type: fgsm}]", "[{type: pgd, steps: 2}]"));
+                    a.addAll(List.of("--set", "attacks[0].target=12"));
+                    return a;
+                }, "--set attacks[0].target=12: attacks[0].target: class 12 is not a class of the data, which has 10 (0-9)"),
                 // what only the data can tell, still before any work
                 yaml("subset larger than the data", "train_subset: 300", "train_subset: 70000",
                         "FILE:3: dataset.train_subset: 70000 is more than the 60000 training images"),
@@ -404,12 +445,21 @@ class HostileInputTest {
 
         static synchronized Path get() throws IOException {
             if (run == null) {
-                Path dir = Files.createDirectories(shared.resolve("source"));
+                Path dir = Files.createTempDirectory("hostile-shared-run");
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
                 BenchCommandTest.Outcome o = BenchCommandTest.bench(run(dir, BASE).toArray(String[]::new));
                 assertEquals(0, o.code(), o.err());
                 run = Path.of(o.out().strip());
             }
             return run;
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a temporary folder of the test JVM: the system cleans it up eventually
         }
     }
 
@@ -425,9 +475,21 @@ class HostileInputTest {
         return SyntheticIdx.gzip(raw);
     }
 
+    static Stream<Case> fastCases() {
+        return cases().filter(c -> !c.needsRealData());
+    }
+
+    static Stream<Case> realDataCases() {
+        return cases().filter(Case::needsRealData);
+    }
+
     @ParameterizedTest(name = "{0}")
-    @MethodSource("cases")
+    @MethodSource("fastCases")
     void refusedWithExitTwoAndOneLineBeforeAnyWork(Case c) throws IOException {
+        assertRefused(c, tmp);
+    }
+
+    static void assertRefused(Case c, Path tmp) throws IOException {
         Path dir = Files.createDirectories(tmp.resolve("case"));
         List<String> args = c.setup().args(dir);
         BenchCommandTest.Outcome o = BenchCommandTest.bench(args.toArray(String[]::new));
@@ -451,37 +513,4 @@ class HostileInputTest {
         }
     }
 
-    /**
-     * Folders that exist but cannot be written: a read-only mount (permissions alone do not stop
-     * root, which CI may be). Where this machine cannot mount, the case is skipped.
-     */
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("readOnlyCases")
-    void readOnlyFoldersAreRefusedUpFront(String name, String option) throws Exception {
-        Path ro = Files.createDirectories(tmp.resolve("ro"));
-        assumeTrue(Mounts.tmpfs(ro, "ro,size=1m"), "this machine cannot mount a read-only tmpfs");
-        try {
-            List<String> args = run(tmp, BASE);
-            Path target = ro.resolve("x");
-            BenchCommandTest.Outcome o = switch (option) {
-                case "--results-dir" -> {
-                    args.set(3, target.toString());
-                    yield BenchCommandTest.bench(args.toArray(String[]::new));
-                }
-                case "--out" -> BenchCommandTest.bench("figures", finishedRun(tmp).toString(), "--out", target.toString());
-                default -> BenchCommandTest.bench("reference", finishedRun(tmp).toString(), "-o", target.resolve("ref.json").toString());
-            };
-            assertEquals(2, o.code(), o.err());
-            assertEquals(1, o.err().strip().lines().count(), o.err());
-            assertTrue(o.err().startsWith("error: " + option + ": ") && o.err().contains("cannot be written (read-only file system)"), o.err());
-        } finally {
-            Mounts.unmount(ro);
-        }
-    }
-
-    static Stream<org.junit.jupiter.params.provider.Arguments> readOnlyCases() {
-        return Stream.of(org.junit.jupiter.params.provider.Arguments.of("read-only results folder", "--results-dir"),
-                org.junit.jupiter.params.provider.Arguments.of("read-only figures folder", "--out"),
-                org.junit.jupiter.params.provider.Arguments.of("read-only reference folder", "-o"));
-    }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import advbench.UserError;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -39,6 +40,26 @@ class DatasetTest {
         UserError e = assertThrows(UserError.class,
                 () -> Dataset.load("toy", files, new Dataset.Classes(null, List.of("cat", "dog")), 0, 0, 1));
         assertTrue(e.getMessage().contains("label 2 at index 2 is outside 0-1 (the data set has 2 classes)"), e.getMessage());
+    }
+
+    /** A stray label (255 in ten-class data) is refused, in either split, unless the classes are named. */
+    @Test
+    void classesCountedFromTheLabelsMustEachHaveTrainingImages() throws IOException {
+        IdxFiles files = SyntheticIdx.write(tmp, 1, 8, 8, 10, 40, 20, 4);
+        for (Path labels : List.of(files.trainLabels(), files.testLabels())) {
+            byte[] raw = java.util.zip.GZIPInputStream.class.cast(new java.util.zip.GZIPInputStream(Files.newInputStream(labels))).readAllBytes();
+            byte[] stray = raw.clone();
+            stray[8 + 3] = (byte) 255;
+            Files.write(labels, SyntheticIdx.gzip(stray));
+            UserError e = assertThrows(UserError.class, () -> Dataset.load("toy", files, Dataset.Classes.FROM_LABELS, 0, 0, 1));
+            // in the training labels the stray class has its one image; in the test labels it has none
+            String empty = labels.equals(files.trainLabels()) ? "245 of those 256 classes have no training images [10, 11, 12] ... 254"
+                    : "246 of those 256 classes have no training images [10, 11, 12] ... 255";
+            assertTrue(e.getMessage().startsWith("IDX file " + labels + ": the labels run up to 255, but " + empty), e.getMessage());
+            List<String> named = java.util.stream.IntStream.range(0, 256).mapToObj(Integer::toString).toList();
+            assertEquals(256, Dataset.load("toy", files, new Dataset.Classes(null, named), 0, 0, 1).shape().classes(), "named: meant");
+            Files.write(labels, SyntheticIdx.gzip(raw));
+        }
     }
 
     @Test

@@ -31,8 +31,8 @@ class CleanPassTest {
 
     @Test
     void fgsmReusingTheCleanPassGivesTheSameImagesAndPredictionsAsRunningItsOwn() {
-        Classifier model = TestFixtures.trainedCnn();
-        LabeledImages test = TestFixtures.mnistSubset().test().first(250);
+        Classifier model = TestFixtures.synthetic().model();
+        LabeledImages test = TestFixtures.synthetic().test().first(200);
         Evaluation e = new Evaluator(100, Sweep.FAST, RunLog.silent()).evaluate(model, test, List.of(new PlannedAttack(new Fgsm(), EPS)), 4);
 
         assertArrayEquals(model.predictAll(test, 100), e.cleanPredicted(), "clean predictions from the clean pass");
@@ -77,8 +77,8 @@ class CleanPassTest {
 
     @Test
     void withoutAttacksTheCleanPassRunsOnItsOwn() {
-        Classifier model = TestFixtures.trainedCnn();
-        LabeledImages test = TestFixtures.mnistSubset().test().first(120);
+        Classifier model = TestFixtures.synthetic().model();
+        LabeledImages test = TestFixtures.synthetic().test().first(120);
         Evaluation e = new Evaluator(50, Sweep.FAST, RunLog.silent()).evaluate(model, test, List.of(), 3);
         assertArrayEquals(model.predictAll(test, 50), e.cleanPredicted());
         assertEquals(3, e.examples().clean().predicted().length);
@@ -86,8 +86,8 @@ class CleanPassTest {
 
     @Test
     void anAttackThatDoesNotReuseThePassIsNotChargedForIt() {
-        Classifier model = TestFixtures.trainedCnn();
-        LabeledImages test = TestFixtures.mnistSubset().test().first(100);
+        Classifier model = TestFixtures.synthetic().model();
+        LabeledImages test = TestFixtures.synthetic().test().first(100);
         Pgd pgd = new Pgd("PGD-3", Norm.LINF, 3, StepSize.relative(0.4), 1, 3, null);
         AttackOutcome alone = new Evaluator(100, Sweep.EXHAUSTIVE, RunLog.silent())
                 .evaluate(model, test, List.of(new PlannedAttack(pgd, List.of(0.1))), 0).attacks().get(0);

@@ -128,7 +128,7 @@ class MetricsCalculatorTest {
                     new AttackOutcome("PGD-40", Norm.LINF, true, null,
                             List.of(new EpsilonOutcome(0.3, pgd, null, new float[n], new float[n], new int[] {n}))),
                     new AttackOutcome("Square", Norm.LINF, false, null,
-                            List.of(new EpsilonOutcome(0.3, square, null, new float[n], new float[n], new int[] {n})), null, 0, 0, true, null)),
+                            List.of(new EpsilonOutcome(0.3, square, null, new float[n], new float[n], new int[] {n})), null, 0, 0, true, null, 0)),
                     0, 0, null);
             return MetricsCalculator.compute(ev).warnings();
         };

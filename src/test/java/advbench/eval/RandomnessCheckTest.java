@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import advbench.data.DataShape;
 import advbench.data.LabeledImages;
 import advbench.model.Classifier;
+import advbench.model.Classifiers;
 import advbench.model.Engines;
 import java.nio.file.Path;
 import java.util.Random;
@@ -40,10 +41,10 @@ class RandomnessCheckTest {
 
     @Test
     void repeatedForwardsDifferOnlyForARandomNetwork() {
-        try (Classifier random = Classifier.torchScript(fixture("traced-dropout.pt"), SMALL, null, true, w -> { })) {
+        try (Classifier random = Classifiers.torchScript(fixture("traced-dropout.pt"), SMALL, null, true, w -> { })) {
             assertTrue(RandomnessCheck.repeatedForwardsDiffer(random, images(20), 100));
         }
-        try (Classifier fixed = Classifier.torchScript(fixture("softmax.pt"), SMALL, null, w -> { })) {
+        try (Classifier fixed = Classifiers.torchScript(fixture("softmax.pt"), SMALL, null, w -> { })) {
             assertFalse(RandomnessCheck.repeatedForwardsDiffer(fixed, images(20), 100));
         }
     }

@@ -24,7 +24,7 @@ class ArchitecturesTest {
     void everyArchitectureMapsABatchOfImagesToOneLogitPerClass() {
         for (String name : Architectures.names()) {
             for (DataShape shape : new DataShape[] {MNIST, COLOUR}) {
-                try (Classifier c = Classifier.create(name, shape); NDManager m = c.manager().newSubManager()) {
+                try (Classifier c = Classifiers.create(name, shape); NDManager m = c.manager().newSubManager()) {
                     Shape in = new Shape(3, shape.channels(), shape.height(), shape.width());
                     assertEquals(new Shape(3, shape.classes()), c.logits(m.zeros(in)).getShape(), name + " on " + shape);
                     assertEquals(shape, c.shape());
@@ -36,7 +36,7 @@ class ArchitecturesTest {
     /** An architecture that cannot take the data says so when it is built, before any training. */
     @Test
     void imagesTooSmallForAnArchitectureAreAUserError() {
-        UserError e = assertThrows(UserError.class, () -> Classifier.create("small-cnn", new DataShape(1, 1, 1, 10, null)));
+        UserError e = assertThrows(UserError.class, () -> Classifiers.create("small-cnn", new DataShape(1, 1, 1, 10, null)));
         assertTrue(e.getMessage().startsWith("small-cnn cannot take 1x1x1 images"), e.getMessage());
         assertTrue(!e.getMessage().contains("\n"), e.getMessage());
     }
@@ -45,7 +45,7 @@ class ArchitecturesTest {
     @Test
     void wongCnnUsesPyTorchsDefaultInitialisation() {
         Engines.seed(1);
-        try (Classifier c = Classifier.create("wong-cnn", MNIST)) {
+        try (Classifier c = Classifiers.create("wong-cnn", MNIST)) {
             float[] conv1 = c.djlModel().getBlock().getParameters().get(0).getValue().getArray().toFloatArray();
             double max = 0;
             for (float w : conv1) {

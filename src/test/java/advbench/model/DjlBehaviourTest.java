@@ -59,16 +59,16 @@ class DjlBehaviourTest {
     @Test
     void restoredWeightsAreTheOnesTheClassifierComputesWith() {
         Engines.seed(1);
-        try (Classifier c = Classifier.create("mlp", new advbench.data.DataShape(1, 28, 28, 10, null)); NDManager m = c.manager().newSubManager()) {
-            c.setTrainable(false);
+        try (Classifier c = Classifiers.create("mlp", new advbench.data.DataShape(1, 28, 28, 10, null)); NDManager m = c.manager().newSubManager()) {
+            c.trainability().setAll(false);
             NDArray x = m.randomUniform(0, 1, new Shape(2, 1, 28, 28));
             float[] before = c.logits(x).toFloatArray(); // the store now holds the first arrays
-            byte[] checkpoint = c.snapshot();
+            byte[] checkpoint = c.weights().snapshot();
             for (Pair<String, Parameter> p : c.djlModel().getBlock().getParameters()) {
                 p.getValue().getArray().muli(0.5f); // in place: the store sees this change
             }
             assertFalse(java.util.Arrays.equals(before, c.logits(x).toFloatArray()));
-            c.restore(checkpoint);
+            c.weights().restore(checkpoint);
             assertArrayEquals(before, c.logits(x).toFloatArray(), 1e-6f);
 
             // without a fresh store, DJL keeps computing with the replaced arrays
@@ -106,8 +106,8 @@ class DjlBehaviourTest {
     @Test
     void lossGradientLeavesParametersWithoutGradientAndInputUntouched() {
         Engines.seed(1);
-        try (Classifier c = Classifier.create("small-cnn", new advbench.data.DataShape(1, 28, 28, 10, null)); NDManager m = c.manager().newSubManager()) {
-            c.setTrainable(false);
+        try (Classifier c = Classifiers.create("small-cnn", new advbench.data.DataShape(1, 28, 28, 10, null)); NDManager m = c.manager().newSubManager()) {
+            c.trainability().setAll(false);
             NDArray x = m.randomUniform(0, 1, new Shape(4, 1, 28, 28));
             float[] before = x.toFloatArray();
             NDArray g1 = c.lossGradient(x, new int[] {0, 1, 2, 3});
@@ -125,8 +125,8 @@ class DjlBehaviourTest {
     @Test
     void trainerStepZeroesParameterGradients() {
         Engines.seed(2);
-        try (Classifier c = Classifier.create("mlp", new advbench.data.DataShape(1, 28, 28, 10, null))) {
-            c.setTrainable(true);
+        try (Classifier c = Classifiers.create("mlp", new advbench.data.DataShape(1, 28, 28, 10, null))) {
+            c.trainability().setAll(true);
             DefaultTrainingConfig cfg = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
                     .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(1e-3f)).build());
             try (Trainer t = c.djlModel().newTrainer(cfg); NDManager m = c.manager().newSubManager()) {
@@ -142,6 +142,29 @@ class DjlBehaviourTest {
                 assertTrue(before > 0);
                 assertEquals(0f, after, "DJL's Trainer.step() zeroes gradients after the update");
             }
+        }
+    }
+
+    /**
+     * DJL's Model.load silently skips a parameters file without its "DJL@" magic number and keeps
+     * the weights the model had; BuiltWeights.load refuses such a file instead (a cache entry whose
+     * weights were replaced by other bytes with a matching checksum was once evaluated at random).
+     */
+    @Test
+    void djlIgnoresAParametersFileWithoutItsMagicNumber() throws Exception {
+        Engines.configure(0);
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("djl-magic");
+        advbench.data.DataShape shape = new advbench.data.DataShape(1, 4, 4, 3, null);
+        try (Classifier c = Classifiers.create("mlp", shape); NDManager m = c.manager().newSubManager()) {
+            c.weights().save(dir);
+            java.nio.file.Files.writeString(dir.resolve("model-0000.params"), "not DJL parameters");
+            NDArray x = m.ones(new Shape(1, 1, 4, 4));
+            float[] before = c.logits(x).toFloatArray();
+            c.djlModel().load(dir, "model"); // DJL itself: no error
+            org.junit.jupiter.api.Assertions.assertArrayEquals(before, c.logits(x).toFloatArray(), "the weights it had");
+            java.io.UncheckedIOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.UncheckedIOException.class, () -> c.weights().load(dir));
+            org.junit.jupiter.api.Assertions.assertTrue(e.getCause().getCause().getMessage().endsWith("is not a DJL parameters file"),
+                    e.getCause().getCause().getMessage());
         }
     }
 }

@@ -104,7 +104,7 @@ class DjlTorchScriptTest {
     }
 
     static Classifier load(Preprocessing preprocessing) {
-        return Classifier.torchScript(fixture("colour-bn-dropout.pt"), CIFAR_LIKE, preprocessing, w -> { });
+        return Classifiers.torchScript(fixture("colour-bn-dropout.pt"), CIFAR_LIKE, preprocessing, w -> { });
     }
 
     static Preprocessing referencePreprocessing() {
@@ -154,17 +154,17 @@ class DjlTorchScriptTest {
             assertNotEquals(java.util.Arrays.toString(before), java.util.Arrays.toString(c.logits(adv).toFloatArray()), "the attack moved");
             assertArrayEquals(before, c.logits(x).toFloatArray(), "batch-norm statistics unchanged by 20 gradient steps");
             assertClose(values("logits"), c.logits(x).toFloatArray(), "still PyTorch's logits");
-            assertEquals(0, c.parameterCounts()[1], "parameters frozen");
+            assertEquals(0, c.trainability().counts()[1], "parameters frozen");
         }
     }
 
     @Test
     void savedAsTorchScriptAndReadBackUnchanged() throws IOException {
         try (Classifier c = load(null); NDManager m = c.manager().newSubManager()) {
-            c.save(tmp);
-            assertEquals("model.pt", c.weightsFileName());
+            c.weights().save(tmp);
+            assertEquals("model.pt", c.weights().fileName());
             assertTrue(Files.size(tmp.resolve("model.pt")) > 1000);
-            try (Classifier back = Classifier.torchScript(tmp.resolve("model.pt"), CIFAR_LIKE, null, w -> { });
+            try (Classifier back = Classifiers.torchScript(tmp.resolve("model.pt"), CIFAR_LIKE, null, w -> { });
                  NDManager n = back.manager().newSubManager()) {
                 assertArrayEquals(c.logits(inputs(m, 4)).toFloatArray(), back.logits(inputs(n, 4)).toFloatArray());
             }
@@ -174,18 +174,18 @@ class DjlTorchScriptTest {
     @Test
     void theLastLayerIsTheModulesFinalOne() {
         try (Classifier c = load(null)) {
-            assertEquals(List.of("fc.weight", "fc.bias"), c.setOnlyLastLayerTrainable());
-            long[] counts = c.parameterCounts();
+            assertEquals(List.of("fc.weight", "fc.bias"), c.trainability().setOnlyLastLayer());
+            long[] counts = c.trainability().counts();
             assertEquals(16 * 4 * 4 * 10 + 10, counts[1]);
             assertTrue(counts[0] > counts[1]);
         }
         try (Classifier c = load(referencePreprocessing())) {
-            assertEquals(2, c.setOnlyLastLayerTrainable().size(), "under preprocessing too");
+            assertEquals(2, c.trainability().setOnlyLastLayer().size(), "under preprocessing too");
         }
-        try (Classifier c = Classifier.create("small-cnn", new DataShape(1, 28, 28, 10, null))) {
-            List<String> last = c.setOnlyLastLayerTrainable();
+        try (Classifier c = Classifiers.create("small-cnn", new DataShape(1, 28, 28, 10, null))) {
+            List<String> last = c.trainability().setOnlyLastLayer();
             assertEquals(2, last.size(), String.valueOf(last));
-            assertEquals(100 * 10 + 10, c.parameterCounts()[1]);
+            assertEquals(100 * 10 + 10, c.trainability().counts()[1]);
         }
     }
 

@@ -35,7 +35,7 @@ class TorchScriptChecksTest {
     }
 
     static String refusal(Path file, DataShape shape) {
-        UserError e = assertThrows(UserError.class, () -> Classifier.torchScript(file, shape, null, w -> { }).close());
+        UserError e = assertThrows(UserError.class, () -> Classifiers.torchScript(file, shape, null, w -> { }).close());
         assertTrue(!e.getMessage().contains("\n"), "one line: " + e.getMessage());
         return e.getMessage();
     }
@@ -79,12 +79,12 @@ class TorchScriptChecksTest {
     @Test
     void probabilitiesAreAWarningNotARefusal() {
         List<String> warnings = new ArrayList<>();
-        try (Classifier c = Classifier.torchScript(DjlTorchScriptTest.fixture("softmax.pt"), SMALL, null, warnings::add)) {
+        try (Classifier c = Classifiers.torchScript(DjlTorchScriptTest.fixture("softmax.pt"), SMALL, null, warnings::add)) {
             assertEquals(1, warnings.size());
             assertTrue(warnings.get(0).contains("look like probabilities") && warnings.get(0).contains("masks gradients"), warnings.get(0));
         }
         List<String> none = new ArrayList<>();
-        try (Classifier c = Classifier.torchScript(DjlTorchScriptTest.fixture("colour-bn-dropout.pt"), new DataShape(3, 32, 32, 10, null),
+        try (Classifier c = Classifiers.torchScript(DjlTorchScriptTest.fixture("colour-bn-dropout.pt"), new DataShape(3, 32, 32, 10, null),
                 null, none::add)) {
             assertEquals(List.of(), none, "logits give no warning");
         }
@@ -98,14 +98,14 @@ class TorchScriptChecksTest {
     void aRandomisedModelLoadsOnlyWhenDeclared() {
         assertTrue(refusal("traced-dropout.pt", SMALL).endsWith("declare it with randomised: true in the model section"));
         List<String> warnings = new ArrayList<>();
-        try (Classifier c = Classifier.torchScript(DjlTorchScriptTest.fixture("traced-dropout.pt"), SMALL, null, true, warnings::add);
+        try (Classifier c = Classifiers.torchScript(DjlTorchScriptTest.fixture("traced-dropout.pt"), SMALL, null, true, warnings::add);
              ai.djl.ndarray.NDManager scope = c.manager().newSubManager()) {
             assertEquals(List.of(), warnings);
             ai.djl.ndarray.NDArray x = scope.ones(new ai.djl.ndarray.types.Shape(2, 1, 8, 8));
             assertTrue(!java.util.Arrays.equals(c.logits(x).toFloatArray(), c.logits(x).toFloatArray()), "two forwards differ");
         }
         List<String> deterministic = new ArrayList<>();
-        try (Classifier c = Classifier.torchScript(DjlTorchScriptTest.fixture("softmax.pt"), SMALL, null, true, deterministic::add)) {
+        try (Classifier c = Classifiers.torchScript(DjlTorchScriptTest.fixture("softmax.pt"), SMALL, null, true, deterministic::add)) {
             assertTrue(deterministic.get(0).contains("declared randomised, but two forwards of the same images gave the same outputs"),
                     deterministic.toString());
         }

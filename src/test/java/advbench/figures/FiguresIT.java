@@ -46,7 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
  * subset, FGSM and PGD) run with two seeds, then every figure and table redrawn from the run
  * folders alone.
  */
-class FiguresTest {
+class FiguresIT {
     static final String EXPERIMENT = """
             name: figs
             seed: 3

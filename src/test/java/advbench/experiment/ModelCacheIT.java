@@ -20,7 +20,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class ModelCacheTest {
+class ModelCacheIT {
     static final String BASE = """
             name: cached
             seed: 4
@@ -118,7 +118,7 @@ class ModelCacheTest {
     @Test
     void aLoadedModelIsKeyedByItsContentNotItsPath() throws IOException {
         byte[] model;
-        try (var in = ModelCacheTest.class.getResourceAsStream("/torchscript/colour-bn-dropout.pt")) {
+        try (var in = ModelCacheIT.class.getResourceAsStream("/torchscript/colour-bn-dropout.pt")) {
             model = in.readAllBytes();
         }
         Files.write(tmp.resolve("a.pt"), model);

@@ -24,6 +24,7 @@ import advbench.eval.Metrics;
 import advbench.eval.PlannedAttack;
 import advbench.eval.Sweep;
 import advbench.model.Classifier;
+import advbench.model.Classifiers;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -34,7 +35,7 @@ import org.junit.jupiter.api.Test;
  * The indicators of attack failure stay silent on a normally trained CNN and fire on models (and
  * attacks) built to make attacks fail; the sample-level arithmetic is checked on hand-made outcomes.
  */
-class FailureIndicatorsTest {
+class FailureIndicatorsIT {
     static final int TEST = 300;
     static final int SUBSAMPLE = 100;
     static final DataShape TEN_CLASSES = new DataShape(1, 28, 28, 10, null);
@@ -46,8 +47,8 @@ class FailureIndicatorsTest {
     static List<PlannedAttack> attacks() {
         List<Double> eps = List.of(0.0, 0.1, 0.2, 0.3);
         return List.of(new PlannedAttack(new Fgsm(), eps), new PlannedAttack(pgd("PGD-40", 40, 2.5 / 40), eps, pgd("PGD-80", 80, 2.5 / 40)),
-                new PlannedAttack(new advbench.attack.Apgd("APGD-CE", Norm.LINF, 100, 1, "ce", 0, 7), eps,
-                        new advbench.attack.Apgd("APGD-CE-200", Norm.LINF, 200, 1, "ce", 0, 7)));
+                new PlannedAttack(new advbench.attack.Apgd("APGD-CE", Norm.LINF, 100, 1, Loss.crossEntropy(), 7, 1), eps,
+                        new advbench.attack.Apgd("APGD-CE-200", Norm.LINF, 200, 1, Loss.crossEntropy(), 7, 1)));
     }
 
     static FailureIndicators.Report report(Classifier model, List<PlannedAttack> attacks) {
@@ -162,7 +163,7 @@ class FailureIndicatorsTest {
     /** round(8x) / 8 in front of the network: the gradient through round is 0, so every gradient attack is blind. */
     @Test
     void aQuantisedInputZeroesTheGradientAndTheUnboundedAttackFails() {
-        Classifier quantised = Classifier.transformed(TestFixtures.trainedCnn(), "quantised", x -> x.mul(8).round().div(8), z -> z);
+        Classifier quantised = Classifiers.transformed(TestFixtures.trainedCnn(), "quantised", x -> x.mul(8).round().div(8), z -> z);
         Map<String, Metrics.Indicator> ind = measure(quantised);
         assertTrue(ind.get("unavailable gradients").triggered(), ind.get("unavailable gradients").toString());
         assertEquals(1.0, ind.get("unavailable gradients").value(), 1e-9);
@@ -172,7 +173,7 @@ class FailureIndicatorsTest {
     /** Logits times 1e4: the softmax saturates, and the cross-entropy gradient of a correct sample underflows to exactly 0. */
     @Test
     void saturatedLogitsVanishTheGradient() {
-        Classifier saturated = Classifier.transformed(TestFixtures.trainedCnn(), "saturated", x -> x, z -> z.mul(1e4f));
+        Classifier saturated = Classifiers.transformed(TestFixtures.trainedCnn(), "saturated", x -> x, z -> z.mul(1e4f));
         Metrics.Indicator g = measure(saturated).get("unavailable gradients");
         assertTrue(g.triggered(), g.toString());
         assertTrue(g.value() > 0.5, g.toString());
@@ -181,7 +182,7 @@ class FailureIndicatorsTest {
     /** Fresh uniform noise on the input at every forward: repeated forwards differ, and the loss jumps under tiny noise. */
     @Test
     void aModelThatDrawsNoiseAtEveryForwardIsRandomisedAndUnstable() {
-        Classifier noisy = Classifier.transformed(TestFixtures.trainedCnn(), "noisy",
+        Classifier noisy = Classifiers.transformed(TestFixtures.trainedCnn(), "noisy",
                 x -> x.add(x.getManager().randomUniform(-0.3f, 0.3f, x.getShape())).clip(0f, 1f), z -> z);
         Map<String, Metrics.Indicator> ind = measure(noisy);
         assertTrue(ind.get("randomised model").triggered());

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * it loads, takes its preprocessing from the file, and classifies MNIST as well as PyTorch
  * measured (98.3% on the full test set; scripts/pytorch/export_mnist_cnn.py).
  */
-class ShippedModelTest {
+class ShippedModelIT {
     @Test
     void theExampleModelClassifiesMnistAsPyTorchDid() {
         Path file = Path.of("experiments/own-model.yaml");
@@ -26,7 +26,7 @@ class ShippedModelTest {
         Dataset data = TestFixtures.mnistSubset();
         List<String> warnings = new ArrayList<>();
         try (Classifier model = ModelProvider.open(source, data.shape(), warnings::add)) {
-            assertTrue(model.isTorchScript());
+            assertTrue(model.weights().torchScript());
             assertEquals(0.1307, model.preprocessing().mean().get(0), 1e-12);
             int[] predicted = model.predictAll(data.test(), 500);
             int correct = 0;

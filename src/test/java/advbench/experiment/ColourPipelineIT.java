@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * written by the test as colour IDX files. Training, FGSM, PGD (L-inf, targeted, L2), metrics and
  * figures must all take their shape from the data.
  */
-class ColourPipelineTest {
+class ColourPipelineIT {
     static final String EXPERIMENT = """
             name: colour
             seed: 2

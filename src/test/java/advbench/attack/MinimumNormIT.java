@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * farther than reported) counts as not found. And one search answers every epsilon: a sample is
  * fooled at eps exactly when its minimal norm is at most eps.
  */
-class MinimumNormTest {
+class MinimumNormIT {
     static final int N = 60;
 
     @Test

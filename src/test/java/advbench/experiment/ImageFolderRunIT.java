@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A folder of PNG images as the data set, trained with augmentation: the folder names become the
  * classes of every table and figure, and the augmented training is repeatable from the seed.
  */
-class ImageFolderRunTest {
+class ImageFolderRunIT {
     static final String EXPERIMENT = """
             name: pictures
             seed: 5

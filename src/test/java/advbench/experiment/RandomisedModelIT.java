@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * through AutoAttack's rand version: the run says the model is randomised, the ensemble averages
  * 20 gradient passes per step, and the same seed gives the same numbers, random model and all.
  */
-class RandomisedModelTest {
+class RandomisedModelIT {
     @TempDir
     static Path tmp;
 

@@ -15,6 +15,7 @@ import advbench.attack.StepSize;
 import advbench.data.Dataset;
 import advbench.data.LabeledImages;
 import advbench.model.Classifier;
+import advbench.model.Classifiers;
 import advbench.model.Engines;
 import advbench.model.ImageBatch;
 import ai.djl.ndarray.NDArray;
@@ -24,7 +25,7 @@ import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
-class AdversarialTrainingTest {
+class AdversarialTrainingIT {
 
     @Test
     void tradesLossOnAHandMadeCase() {
@@ -55,7 +56,7 @@ class AdversarialTrainingTest {
             NDArray x = ImageBatch.of(scope, images);
             Batch batch = new Batch(x, images.labels(), IntStream.range(0, 50).toArray());
             NDArray adv = Objective.trades(adversary, 0.3, 6.0).prepare(model, batch, 1);
-            NDArray start = adversary.craft(model, batch.withDraw(1), 0.3, (logits, goal) -> logits.sum().mul(0f));
+            NDArray start = adversary.start(x, batch.withDraw(1), 0.3);
             NDArray clean = model.logits(x);
             double klAdv = Loss.klPerSample(clean, model.logits(adv)).mean().getFloat();
             double klStart = Loss.klPerSample(clean, model.logits(start)).mean().getFloat();
@@ -87,7 +88,7 @@ class AdversarialTrainingTest {
         TrainingPlan plan = new TrainingPlan(3, 64, "adam", 1e-3, "constant");
         LabeledImages[] split = Dataset.holdOut(d.train(), 300, 21);
         Engines.seed(21);
-        try (Classifier baseline = Classifier.create("small-cnn", d.shape()); Classifier defended = Classifier.create("small-cnn", d.shape())) {
+        try (Classifier baseline = Classifiers.create("small-cnn", d.shape()); Classifier defended = Classifiers.create("small-cnn", d.shape())) {
             ModelTrainer.standard(plan, RunLog.silent()).train(baseline, split[0], test, 21);
             Pgd fgsmRs = new Pgd("fgsm-rs", Norm.LINF, 1, StepSize.relative(1.25), 1, 21, null);
             OverfitMonitor monitor = new OverfitMonitor(split[1], 0.2, 21, RunLog.silent());
@@ -96,7 +97,7 @@ class AdversarialTrainingTest {
             assertEquals(5, r.history().size());
             assertTrue(r.history().stream().allMatch(e -> e.holdoutRobustAccuracy() != null));
             assertTrue(r.bestEpoch() >= 1 && r.bestEpoch() <= 5);
-            assertTrue(!defended.parametersTrainable(), "a trained model comes back frozen");
+            assertTrue(!defended.trainability().any(), "a trained model comes back frozen");
             double base = pgdAccuracy(baseline, test, 0.1);
             double def = pgdAccuracy(defended, test, 0.1);
             int[] predicted = defended.predictAll(test, 300);

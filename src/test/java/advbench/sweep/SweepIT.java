@@ -19,7 +19,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** Sweep files expand into checked variants; a local sweep runs them as processes, skips what is done and shares the model cache. */
-class SweepTest {
+class SweepIT {
     static final String BASE = """
             name: tiny
             seed: 1

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * BENCH_DATA, attacked by FGSM and PGD, drawn, verified; then fine-tuned (last layer), reused
  * from the cache, and evaluated again from the run folder it was saved in.
  */
-class OwnModelTest {
+class OwnModelIT {
     static final String EXPERIMENT = """
             name: own-colour
             seed: 3
@@ -63,7 +63,7 @@ class OwnModelTest {
         Engines.configure(0);
         SyntheticImages.cifar(tmp.resolve("data"), KnownDatasets.CIFAR10, 200, 300, false, 4);
         model = Files.createDirectories(tmp.resolve("models")).resolve("colour.pt");
-        try (InputStream in = OwnModelTest.class.getResourceAsStream("/torchscript/colour-bn-dropout.pt")) {
+        try (InputStream in = OwnModelIT.class.getResourceAsStream("/torchscript/colour-bn-dropout.pt")) {
             Files.copy(in, model);
         }
         env = new HashMap<>(System.getenv());

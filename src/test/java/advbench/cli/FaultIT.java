@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * disk (a real small tmpfs, where the machine allows mounting); training that diverges. Nothing
  * half-written may ever look finished, and a rerun must give the same numbers.
  */
-class FaultTest {
+class FaultIT {
     static final String EXPERIMENT = """
             name: fault
             seed: 3
@@ -204,11 +204,12 @@ class FaultTest {
 
     /**
      * A cache entry whose weights were cut short (or altered, or written by an older version
-     * without a checksum and cut short) is noticed, said in one warning line, and trained anew:
-     * the same numbers, and an entry that is whole again.
+     * without a checksum and cut short, or cannot be loaded although they match their checksum),
+     * or whose training record is not JSON, is noticed, said in one warning line, and trained
+     * anew: the same numbers, and an entry that is whole again, which the next run reuses.
      */
     @Test
-    void aDamagedCacheEntryIsRetrainedWithOneWarning() throws Exception {
+    void aDamagedCacheEntryIsRetrainedWithOneWarningAndReplaced() throws Exception {
         Path cache = tmp.resolve("cache-damaged");
         Map<String, String> env = new HashMap<>(System.getenv());
         env.put("BENCH_CACHE", cache.toString());
@@ -219,14 +220,22 @@ class FaultTest {
         }
         Path weights = entry.resolve("model-0000.params");
         byte[] whole = Files.readAllBytes(weights);
-        for (String damage : List.of("truncated", "altered", "truncated, no checksum")) {
-            byte[] bad = damage.startsWith("altered") ? whole.clone() : java.util.Arrays.copyOf(whole, whole.length / 2);
+        for (String damage : List.of("truncated", "altered", "truncated, no checksum", "unloadable, matching checksum", "record not JSON")) {
+            byte[] bad = damage.startsWith("altered") ? whole.clone() : damage.startsWith("unloadable")
+                    ? "not DJL parameters".getBytes(java.nio.charset.StandardCharsets.UTF_8) : java.util.Arrays.copyOf(whole, whole.length / 2);
             if (damage.startsWith("altered")) {
                 bad[bad.length - 10] ^= 0x40;
             }
-            Files.write(weights, bad);
+            if (damage.startsWith("record")) {
+                Files.writeString(entry.resolve("training.json"), "{\"epochs\": [");
+            } else {
+                Files.write(weights, bad);
+            }
             if (damage.endsWith("no checksum")) {
                 Files.delete(entry.resolve("weights.sha256"));
+            }
+            if (damage.endsWith("matching checksum")) {
+                Files.writeString(entry.resolve("weights.sha256"), RunRecorder.sha256(weights) + "\n");
             }
             Outcome o = inProcess(tmp.resolve("damaged-" + damage.replace(' ', '-').replace(",", "")), env);
             assertEquals(0, o.code, damage + ": " + o.err);
@@ -236,6 +245,8 @@ class FaultTest {
             assertEquals(Files.readString(first.runFolder.resolve("metrics.json")), Files.readString(o.runFolder.resolve("metrics.json")), damage);
             assertEquals(RunRecorder.sha256(first.runFolder.resolve("model-0000.params")), RunRecorder.sha256(weights),
                     damage + ": the entry is whole again");
+            Outcome next = inProcess(tmp.resolve("damaged-after-" + damage.replace(' ', '-').replace(",", "")), env);
+            assertTrue(next.err.contains("reusing trained weights") && !next.err.contains("is damaged"), damage + ", the run after: " + next.err);
         }
     }
 

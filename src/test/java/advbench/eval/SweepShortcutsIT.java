@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * off, on a small real subset, with random starts and restarts in play and batches that split
  * the subset differently.
  */
-class SweepShortcutsTest {
+class SweepShortcutsIT {
 
     @Test
     void worstCaseAccuracyIsTheSameWithAndWithoutShortcuts() {

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * a table and a JSON copy whose figures are consistent. Speeds themselves are not asserted (a
  * slow machine is not a bug); the benchmark command is where they are read.
  */
-class BenchmarkCommandTest {
+class BenchmarkCommandIT {
 
     @Test
     void writesATableAndJsonForEveryArchitectureAndTheTrainedModel(@TempDir Path tmp) throws IOException {

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * What the contract test cannot say for all attacks at once: starts, targets, losses, projections
  * and constructor checks of the iterative family, on a trained model and real MNIST images.
  */
-class IterativeAttacksTest {
+class IterativeAttacksIT {
     static final int N = 100;
     Classifier model;
     LabeledImages images;

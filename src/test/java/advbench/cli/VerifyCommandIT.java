@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** bench reference and bench verify on two real runs of a tiny experiment. */
-class VerifyCommandTest {
+class VerifyCommandIT {
     static final String EXPERIMENT = """
             name: tiny
             seed: 2

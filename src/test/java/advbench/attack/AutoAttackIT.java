@@ -20,14 +20,14 @@ import org.junit.jupiter.api.Test;
  * sample, its seed and its draw), each stage is credited with the samples it decided, and the
  * accuracy after the stages only falls.
  */
-class AutoAttackTest {
+class AutoAttackIT {
     static final int N = 150;
 
     @Test
     void robustToTheEnsembleIffRobustToEachAttackAlone() {
         Classifier model = TestFixtures.trainedCnn();
         LabeledImages images = TestFixtures.mnistSubset().test().first(N);
-        List<Attack> parts = List.of(new Apgd("APGD-CE", Norm.LINF, 20, 1, "ce", 0, 5), new Apgd("APGD-T", Norm.LINF, 20, 1, "dlr", 3, 5),
+        List<Attack> parts = List.of(new Apgd("APGD-CE", Norm.LINF, 20, 1, Loss.crossEntropy(), 5, 1), Apgd.targeted("APGD-T", Norm.LINF, 20, 1, 3, 5),
                 new Square("Square", Norm.LINF, 200, 0.8, 1, 5));
         AutoAttack ensemble = new AutoAttack("AA", Norm.LINF, parts);
         assertEquals(List.of("clean", "APGD-CE", "APGD-T", "Square"), ensemble.stages());
@@ -108,9 +108,9 @@ class AutoAttackTest {
             Batch batch = new Batch(ImageBatch.of(scope, images), images.labels(), IntStream.range(0, 40).toArray());
             Goal goal = new Goal(images.labels(), null, false);
             long b0 = model.passes().backward();
-            Adversarial once = new Apgd("APGD-CE", Norm.LINF, 10, 1, "ce", 0, 5).attack(model, batch, goal, 0.1);
+            Adversarial once = new Apgd("APGD-CE", Norm.LINF, 10, 1, Loss.crossEntropy(), 5, 1).attack(model, batch, goal, 0.1);
             long b1 = model.passes().backward();
-            Adversarial thrice = new Apgd("APGD-CE", Norm.LINF, 10, 1, "ce", 0, 5, 3).attack(model, batch, goal, 0.1);
+            Adversarial thrice = new Apgd("APGD-CE", Norm.LINF, 10, 1, Loss.crossEntropy(), 5, 3).attack(model, batch, goal, 0.1);
             long b2 = model.passes().backward();
             assertArrayEquals(once.images().toFloatArray(), thrice.images().toFloatArray());
             assertArrayEquals(once.predicted(), thrice.predicted());
@@ -138,8 +138,8 @@ class AutoAttackTest {
             Batch batch = new Batch(ImageBatch.of(scope, images), images.labels(), IntStream.range(0, N).toArray());
             Goal goal = new Goal(images.labels(), null, true);
             for (double eps : new double[] {0.05, 0.1}) {
-                boolean[] pgd = IterativeAttacksTest.pgd(40, 1, Pgd.Start.RANDOM, 5, null).attack(model, batch, goal, eps).success();
-                boolean[] apgd = new Apgd("APGD-CE", Norm.LINF, 100, 1, "ce", 0, 5).attack(model, batch, goal, eps).success();
+                boolean[] pgd = IterativeAttacksIT.pgd(40, 1, Pgd.Start.RANDOM, 5, null).attack(model, batch, goal, eps).success();
+                boolean[] apgd = new Apgd("APGD-CE", Norm.LINF, 100, 1, Loss.crossEntropy(), 5, 1).attack(model, batch, goal, eps).success();
                 int pgdFooled = 0;
                 for (int i = 0; i < N; i++) {
                     assertTrue(apgd[i] || !pgd[i], "sample " + i + " fooled by PGD-40 but not by APGD-CE at " + eps);

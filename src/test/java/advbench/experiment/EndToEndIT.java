@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The whole pipeline on a small real MNIST subset, run twice. */
-class EndToEndTest {
+class EndToEndIT {
     static final String EXPERIMENT = """
             name: e2e
             seed: 7
