@@ -29,6 +29,7 @@ public final class Attacks {
         register("bim", Bim.Spec.class, "BIM, I-FGSM (Kurakin et al. 2017): signed steps from the clean image, each projected");
         register("pgd", Pgd.Spec.class, "PGD (Madry et al. 2018): signed (L-inf) or normalised (L2) steps from a random start, each"
                 + " projected; restarts");
+        register("rfgsm", RFgsm.Spec.class, "R+FGSM (Tramer et al. 2018): a random signed step (eps / 2 by default), then FGSM with the rest");
         register("mi-fgsm", MiFgsm.Spec.class, "MI-FGSM (Dong et al. 2018): signed steps along a momentum of L1-normalised gradients");
         register("fgm", Fgm.Spec.class, "FGM (L2): one step of eps along the L2-normalised gradient, FGSM's counterpart in L2");
         register("apgd", Apgd.Spec.class, "APGD-CE, APGD-DLR (Croce and Hein 2020): PGD with momentum and a step size that adapts at"
