@@ -19,8 +19,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The integration tier's attack contract: every registered attack with its defaults (as an
  * experiment file that names only its type gets them; the five whose defaults cost thousands of
- * passes per sample at the budgets below) and the variants below, on 100 real MNIST
- * test images and small-cnn trained on 4,000 MNIST images; and the strength checks that need a
+ * passes per sample at the budgets below) and the variants below, on 50 real MNIST
+ * test images (each spec is swept three times over all its epsilons: 50 keep the tier under 10 minutes) and small-cnn trained on 4,000 MNIST images; and the strength checks that need a
  * really trained model: an iterative attack fools every sample FGSM fools, and FGSM uses its whole
  * budget and fools most samples at 0.3.
  */
@@ -70,7 +70,7 @@ class AttackContractIT extends AttackContract {
 
     @Override
     LabeledImages testImages() {
-        return TestFixtures.mnistSubset().test().first(100);
+        return TestFixtures.mnistSubset().test().first(50);
     }
 
     /** An iterative untargeted L-inf attack fools every sample FGSM fools at the same epsilon. */
@@ -102,7 +102,7 @@ class AttackContractIT extends AttackContract {
             assertTrue(max > r.eps() - 1e-6, "FGSM uses the whole budget somewhere");
         }
         int clean = correct(model.predict(batch.images()));
-        assertTrue(clean > 90, "the fixture model is trained: " + clean + "/" + n);
+        assertTrue(clean > 0.9 * n, "the fixture model is trained: " + clean + "/" + n);
         assertTrue(correct(out.get(2).predicted()) < 0.3 * clean, "FGSM at 0.3 fools most samples");
     }
 }

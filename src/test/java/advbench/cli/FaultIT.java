@@ -210,10 +210,13 @@ class FaultIT {
      */
     @Test
     void aDamagedCacheEntryIsRetrainedWithOneWarningAndReplaced() throws Exception {
+        // eleven runs, six of them training: one epoch and FGSM alone are enough to see the entry replaced
+        Path light = Files.writeString(tmp.resolve("damaged.yaml"), EXPERIMENT.replace("name: fault", "name: damaged")
+                .replace("epochs: 2", "epochs: 1").replace("[{type: fgsm}, {type: pgd, steps: 10}]", "[{type: fgsm}]"));
         Path cache = tmp.resolve("cache-damaged");
         Map<String, String> env = new HashMap<>(System.getenv());
         env.put("BENCH_CACHE", cache.toString());
-        Outcome first = inProcess(tmp.resolve("damaged-first"), env);
+        Outcome first = inProcess(light, tmp.resolve("damaged-first"), env);
         Path entry;
         try (Stream<Path> dirs = Files.list(cache.resolve("models"))) {
             entry = dirs.filter(Files::isDirectory).findFirst().orElseThrow();
@@ -237,7 +240,7 @@ class FaultIT {
             if (damage.endsWith("matching checksum")) {
                 Files.writeString(entry.resolve("weights.sha256"), RunRecorder.sha256(weights) + "\n");
             }
-            Outcome o = inProcess(tmp.resolve("damaged-" + damage.replace(' ', '-').replace(",", "")), env);
+            Outcome o = inProcess(light, tmp.resolve("damaged-" + damage.replace(' ', '-').replace(",", "")), env);
             assertEquals(0, o.code, damage + ": " + o.err);
             assertTrue(o.err.contains("warning: the model cache entry " + entry + " is damaged"), damage + ": " + o.err);
             assertTrue(o.err.contains("training small-cnn"), damage + ": trained anew");
@@ -245,7 +248,7 @@ class FaultIT {
             assertEquals(Files.readString(first.runFolder.resolve("metrics.json")), Files.readString(o.runFolder.resolve("metrics.json")), damage);
             assertEquals(RunRecorder.sha256(first.runFolder.resolve("model-0000.params")), RunRecorder.sha256(weights),
                     damage + ": the entry is whole again");
-            Outcome next = inProcess(tmp.resolve("damaged-after-" + damage.replace(' ', '-').replace(",", "")), env);
+            Outcome next = inProcess(light, tmp.resolve("damaged-after-" + damage.replace(' ', '-').replace(",", "")), env);
             assertTrue(next.err.contains("reusing trained weights") && !next.err.contains("is damaged"), damage + ", the run after: " + next.err);
         }
     }
@@ -264,7 +267,7 @@ class FaultIT {
             env.put("BENCH_CACHE", tmp.resolve("cache-full").toString());
             Exception failure = null;
             try {
-                inProcess(disk, env);
+                inProcess(file, disk, env);
             } catch (Exception e) {
                 failure = e;
             }
@@ -306,7 +309,7 @@ class FaultIT {
     record Outcome(int code, String err, Path runFolder) {}
 
     /** The runner in this JVM with its own environment (the CLI reads the process's). */
-    static Outcome inProcess(Path results, Map<String, String> env) throws IOException {
+    static Outcome inProcess(Path file, Path results, Map<String, String> env) throws IOException {
         java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
         advbench.RunLog log = new advbench.RunLog(new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
         var spec = advbench.experiment.ExperimentLoader.load(file);
