@@ -209,6 +209,8 @@ public final class Fab implements Attack {
         return norm == Norm.LINF ? s : Math.sqrt(s);
     }
 
+    // Not Norm.distance: that one subtracts in double, this one in float (as FAB always has), and
+    // the minimal norms FAB reports would move in their last digit with the other.
     private double distance(float[] a, float[] b, int offset, int d) {
         double s = 0;
         for (int k = offset; k < offset + d; k++) {

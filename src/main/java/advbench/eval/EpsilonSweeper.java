@@ -58,12 +58,16 @@ public final class EpsilonSweeper {
                 double eps = epsilons.get(k);
                 int[] open = sweep.skipDecided() && previous != null ? Rows.where(Rows.not(previous.success())) : Rows.all(batch.size());
                 Adversarial fresh = open.length == 0 ? null : restarts(attack, bound, open, eps, sweep.earlyStop());
-                Adversarial claimed = previous == null || open.length == batch.size() ? fresh : merge(previous, open, fresh, eps);
+                // only the rows attacked at this epsilon: a carried row keeps the image re-checked at its own epsilon
                 long before = model.passes().forward();
-                Rechecked checked = recheck(model, batch, goal, claimed);
+                Rechecked checked = fresh == null ? null : recheck(model, batch, goal, open, fresh);
                 passes += model.passes().forward() - before;
-                results[k] = checked.result();
-                disagreed[k] = checked.disagreed();
+                Adversarial result = checked == null ? null : checked.result();
+                results[k] = previous == null || open.length == batch.size() ? result : merge(previous, open, result, eps);
+                disagreed[k] = new boolean[batch.size()];
+                for (int j = 0; checked != null && j < open.length; j++) {
+                    disagreed[k][open[j]] = checked.disagreed()[j];
+                }
                 previous = results[k];
             }
             return new Swept(List.of(results), bound.minimalNorms(), List.of(disagreed), passes);
@@ -74,24 +78,26 @@ public final class EpsilonSweeper {
     record Rechecked(Adversarial result, boolean[] disagreed) {}
 
     /**
-     * The attack's result with every image classified again: where the model's class differs from
-     * the reported one, the sample is put back at its clean image, with the class the model gives
-     * that (so it counts as not fooled, as a clean-correct sample is not). The result is {@code
-     * claimed} itself when the model agrees everywhere.
+     * The attack's result on the batch's {@code rows} with every image classified again: where the
+     * model's class differs from the reported one, the sample is put back at its clean image, with
+     * the class the model gives that (so it counts as not fooled, as a clean-correct sample is not).
+     * The result is {@code claimed} itself when the model agrees everywhere; the disagreements are
+     * per row of {@code claimed}.
      */
-    static Rechecked recheck(Classifier model, Batch batch, Goal goal, Adversarial claimed) {
+    static Rechecked recheck(Classifier model, Batch batch, Goal goal, int[] rows, Adversarial claimed) {
         int[] seen = model.predict(claimed.images());
         boolean[] disagreed = differs(seen, claimed.predicted());
         int[] wrong = Rows.where(disagreed);
         if (wrong.length == 0) {
             return new Rechecked(claimed, disagreed);
         }
+        int[] wrongRows = Rows.pick(rows, wrong);
         NDArray cleanRows;
-        try (NDArray index = batch.images().getManager().create(Rows.toLong(wrong))) {
+        try (NDArray index = batch.images().getManager().create(Rows.toLong(wrongRows))) {
             cleanRows = batch.images().get(index);
         }
         int[] cleanSeen = model.predict(cleanRows);
-        Goal sub = goal.select(wrong);
+        Goal sub = goal.select(wrongRows);
         boolean[] cleanSuccess = sub.success(cleanSeen);
         int[] stages = new int[wrong.length];
         Arrays.setAll(stages, j -> cleanSuccess[j] ? 0 : -1);
