@@ -26,28 +26,25 @@ final class FirstSuccess implements AscentLoop.Sink {
 
     @Override
     public void iterate(int t, AscentLoop.Iterate it) {
-        boolean[] success = it.success();
-        int[] taken = new int[it.rows.length];
-        int count = 0;
-        for (int j = 0; j < it.rows.length; j++) {
-            if (success[j] && !found[it.rows[j]]) {
-                taken[count++] = j;
-            }
-        }
-        take(it.xAdv, it.rows, Arrays.copyOf(taken, count), it.predicted(), true);
+        take(it.xAdv, it.rows, notFound(it.rows, it.success()), it.predicted(), true);
     }
 
     /** Samples never fooled take the point the run ends at. */
     @Override
     public void end(AscentLoop.Iterate it, AscentLoop.Run run) {
-        int[] taken = new int[it.rows.length];
+        take(run.finalPoint(it), it.rows, notFound(it.rows, null), run.finalPredicted(it), false);
+    }
+
+    /** Positions j of {@code rows} whose sample has no success kept yet, among those {@code only} marks (all where null). */
+    private int[] notFound(int[] rows, boolean[] only) {
+        int[] taken = new int[rows.length];
         int count = 0;
-        for (int j = 0; j < it.rows.length; j++) {
-            if (!found[it.rows[j]]) {
+        for (int j = 0; j < rows.length; j++) {
+            if ((only == null || only[j]) && !found[rows[j]]) {
                 taken[count++] = j;
             }
         }
-        take(run.finalPoint(it), it.rows, Arrays.copyOf(taken, count), run.finalPredicted(it), false);
+        return Arrays.copyOf(taken, count);
     }
 
     private void take(NDArray images, int[] rows, int[] taken, int[] predictedNow, boolean success) {

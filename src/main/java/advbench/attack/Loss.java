@@ -110,8 +110,8 @@ public sealed interface Loss {
         @Override
         public NDArray perSample(NDArray logits, Goal goal) {
             int classes = (int) logits.getShape().get(1);
-            NDArray own = logits.mul(oneHot(logits, goal.labels())).sum(new int[] {1});
-            NDArray target = logits.mul(oneHot(logits, targets)).sum(new int[] {1});
+            NDArray own = logitOf(logits, goal.labels());
+            NDArray target = logitOf(logits, targets);
             NDArray sorted = logits.sort(1);
             NDArray spread = sorted.get(":, " + (classes - 1))
                     .sub(sorted.get(":, " + (classes - 3)).add(sorted.get(":, " + (classes - 4))).mul(0.5f)).add(1e-12f);
@@ -184,7 +184,7 @@ public sealed interface Loss {
      */
     static NDArray ownMargin(NDArray logits, int[] classes) {
         NDArray oneHot = oneHot(logits, classes);
-        NDArray own = logits.mul(oneHot).sum(new int[] {1});
+        NDArray own = logits.mul(oneHot).sum(new int[] {1}); // logitOf, with the one-hot reused below
         // push the own class far down so the max runs over the others only
         NDArray others = logits.sub(oneHot.mul(1e9f)).max(new int[] {1});
         return own.sub(others);
@@ -201,6 +201,11 @@ public sealed interface Loss {
             v[i] = -v[i];
         }
         return v;
+    }
+
+    /** Per sample, the logit of its class in {@code classes}, shape (n). */
+    private static NDArray logitOf(NDArray logits, int[] classes) {
+        return logits.mul(oneHot(logits, classes)).sum(new int[] {1});
     }
 
     /** One-hot rows of {@code classes}, in the logits' manager and data type. */

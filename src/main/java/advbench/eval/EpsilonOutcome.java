@@ -1,5 +1,7 @@
 package advbench.eval;
 
+import advbench.attack.Rows;
+
 /**
  * Per-sample results of one attack at one epsilon, aligned with the test set: the predicted
  * class, the target of a targeted attack (null when untargeted), and the size of the
@@ -23,10 +25,6 @@ public record EpsilonOutcome(double epsilon, int[] predicted, int[] targets, flo
 
     /** How many samples the re-check found reported otherwise than the model classifies their image. */
     public int disagreements() {
-        int n = 0;
-        for (boolean d : disagreed) {
-            n += d ? 1 : 0;
-        }
-        return n;
+        return Rows.where(disagreed).length;
     }
 }

@@ -1,7 +1,9 @@
 package advbench.eval;
 
 import advbench.attack.Norm;
+import advbench.attack.Rows;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -55,12 +57,7 @@ final class SanityChecks {
             for (EpsilonOutcome e : a.perEpsilon()) {
                 int count = e.disagreements();
                 if (count > 0) {
-                    List<Integer> first = new ArrayList<>();
-                    for (int i = 0; i < e.disagreed().length && first.size() < 10; i++) {
-                        if (e.disagreed()[i]) {
-                            first.add(i);
-                        }
-                    }
+                    List<Integer> first = Arrays.stream(Rows.where(e.disagreed())).limit(10).boxed().toList();
                     w.add(String.format(Locale.ROOT, "%s at eps %s: the model classifies the attacked image of %d sample%s otherwise than"
                             + " the attack reported (test indices %s); counted as not fooled, at the clean image", a.attack(), e.epsilon(),
                             count, count == 1 ? "" : "s", first));
