@@ -24,6 +24,8 @@ import java.util.List;
  */
 public final class Apgd extends IterativeAttack {
     private final int targetClasses;
+    private final TargetOrder order;
+    private final int firstTarget;
     private final long seed;
     private final int eot;
 
@@ -34,20 +36,31 @@ public final class Apgd extends IterativeAttack {
      *            randomised models); the loss and prediction are the last pass's, as in the reference
      */
     public Apgd(String name, Norm norm, int steps, int restarts, Loss loss, long seed, int eot) {
-        this(name, norm, steps, restarts, loss, 0, seed, eot);
+        this(name, norm, steps, restarts, loss, 0, TargetOrder.LOGIT, 0, seed, eot);
     }
 
     /** APGD-T: targeted DLR towards each of the {@code targetClasses} classes ranked highest after the top one. */
     public static Apgd targeted(String name, Norm norm, int steps, int restarts, int targetClasses, long seed) {
-        return new Apgd(name, norm, steps, restarts, null, targetClasses, seed, 1);
+        return targeted(name, norm, steps, restarts, TargetOrder.LOGIT, 0, targetClasses, seed);
     }
 
-    private Apgd(String name, Norm norm, int steps, int restarts, Loss loss, int targetClasses, long seed, int eot) {
+    /**
+     * APGD-T towards the classes {@code first + 1} to {@code first + targetClasses} of each
+     * sample's {@code order}: the fast AutoAttack runs MALT's first k, its audit the others.
+     */
+    public static Apgd targeted(String name, Norm norm, int steps, int restarts, TargetOrder order, int first, int targetClasses, long seed) {
+        return new Apgd(name, norm, steps, restarts, null, targetClasses, order, first, seed, 1);
+    }
+
+    private Apgd(String name, Norm norm, int steps, int restarts, Loss loss, int targetClasses, TargetOrder order, int firstTarget,
+                 long seed, int eot) {
         super(name, norm, steps, StepSize.relative(2.0), restarts, null, loss);
-        if (targetClasses < 0 || eot < 1 || (targetClasses == 0) == (loss == null)) {
+        if (targetClasses < 0 || eot < 1 || firstTarget < 0 || (targetClasses == 0) == (loss == null)) {
             throw new IllegalArgumentException(name + ": eot must be at least 1, and exactly one of a loss and target classes given");
         }
         this.targetClasses = targetClasses;
+        this.order = order;
+        this.firstTarget = firstTarget;
         this.seed = seed;
         this.eot = eot;
     }
@@ -58,35 +71,65 @@ public final class Apgd extends IterativeAttack {
         return targetClasses > 0 ? targetClasses * restarts : restarts;
     }
 
+    /** For APGD-T, the order its targets come in (null for APGD-CE and APGD-DLR). */
+    public TargetOrder targetOrder() {
+        return targetClasses > 0 ? order : null;
+    }
+
     @Override
     protected int eot() {
         return eot;
     }
 
-    /** APGD-T: draw r of the sweeper is target rank 2 + r / restarts (the reference loops restarts inside targets). */
+    /** APGD-T: draw r of the sweeper is the target at position first + r / restarts of the order (the reference loops restarts inside targets). */
     @Override
     protected Loss lossFor(Classifier model, Batch batch) {
-        return targetClasses == 0 ? loss : Loss.dlrTargeted(targetsRanked(model, batch, 2 + batch.draw() / restarts));
+        return targetClasses == 0 ? loss : Loss.dlrTargeted(targets(model, batch));
     }
 
-    /** The classes ranked {@code rank} by the clean logits of each sample. */
-    private static int[] targetsRanked(Classifier model, Batch batch, int rank) {
-        float[] logits;
-        try (NDArray z = model.logits(batch.images())) {
-            logits = z.toFloatArray();
-        }
-        int classes = model.shape().classes();
+    /** Each sample's target of this run: the class at position first + draw / restarts of its order. */
+    private int[] targets(Classifier model, Batch batch) {
+        int[][] ranked = order.of(model, batch, norm);
+        int position = firstTarget + batch.draw() / restarts;
         int[] t = new int[batch.size()];
         for (int i = 0; i < t.length; i++) {
-            t[i] = LogitRanks.ranked(logits, classes, i, Math.min(rank, classes));
+            t[i] = ranked[i][Math.min(position, ranked[i].length - 1)];
         }
         return t;
     }
 
+    /**
+     * APGD-T over a whole batch of a sweep: the order is computed once for the batch, not again
+     * for each target's run on the samples still robust (MALT's costs a backward pass per class).
+     */
+    @Override
+    public Bound bind(Classifier model, Batch batch, Goal goal) {
+        Batch ordered = targetClasses > 0 && batch.targetOrder(order) == null ? batch.withTargetOrder(order, order.of(model, batch, norm)) : batch;
+        return super.bind(model, ordered, goal);
+    }
+
+    /**
+     * A run's random starts. APGD-T keys each sample's start by its target class and restart, not
+     * by the target's position in the order: a sample gets the same run towards a class whatever
+     * order or subset of targets reaches it, so the fast AutoAttack's audit and escalation give a
+     * sample the standard ensemble's verdict exactly.
+     */
     @Override
     protected AscentLoop.Run newRun(Classifier model, Batch batch, double eps) {
-        return new ApgdRun(batch, eps, norm, steps, seed);
+        long[] purposes = new long[batch.size()];
+        if (targetClasses == 0) {
+            java.util.Arrays.fill(purposes, batch.draw());
+        } else {
+            int[] t = targets(model, batch);
+            for (int i = 0; i < purposes.length; i++) {
+                purposes[i] = TARGET_DRAWS + (long) t[i] * restarts + batch.draw() % restarts;
+            }
+        }
+        return new ApgdRun(batch, eps, norm, steps, seed, purposes);
     }
+
+    /** Where APGD-T's per-class draws begin: clear of any restart count of APGD-CE. */
+    private static final long TARGET_DRAWS = 1L << 32;
 
     /**
      * {@code type: apgd}: AutoAttack's APGD-CE, or APGD-DLR with {@code loss: dlr}. Defaults as in
@@ -147,10 +190,11 @@ public final class Apgd extends IterativeAttack {
     /**
      * {@code type: apgd-t}: AutoAttack's APGD-T, targeted DLR towards each of the
      * {@code target_classes} classes ranked highest after the top one by the clean logits
-     * (default 9), one run each on the samples still robust.
+     * (default 9), or first by MALT's estimate with {@code targets: malt}, one run each on the
+     * samples still robust.
      */
-    public record TargetedSpec(String label, String norm, Integer steps, Integer restarts, Integer targetClasses, List<Double> epsilons)
-            implements AttackSpec {
+    public record TargetedSpec(String label, String norm, Integer steps, Integer restarts, Integer targetClasses, String targets,
+                               List<Double> epsilons) implements AttackSpec {
         static final String TYPE = "apgd-t";
 
         public TargetedSpec {
@@ -163,8 +207,10 @@ public final class Apgd extends IterativeAttack {
                 throw new advbench.SpecException("target_classes", TYPE + " target_classes must be at least 1 and at most 999, got "
                         + targetClasses);
             }
+            targets = ParamChecks.targetOrder(TYPE, targets);
             label = ParamChecks.label(label, "APGD" + (n == Norm.L2 ? "-L2" : "") + "-T" + (steps != 100 ? "-" + steps : "")
-                    + (restarts > 1 ? "x" + restarts : ""));
+                    + (restarts > 1 ? "x" + restarts : "") + (targetClasses != 9 ? " (" + targetClasses + " targets)" : "")
+                    + ParamChecks.targetOrderSuffix(targets));
             epsilons = ParamChecks.epsilons(epsilons, n, "epsilons");
         }
 
@@ -193,12 +239,13 @@ public final class Apgd extends IterativeAttack {
 
         @Override
         public AttackSpec twiceTheSteps() {
-            return new TargetedSpec(label, norm, AttackSpec.twice(steps, advbench.SpecException.MAX_STEPS), restarts, targetClasses, epsilons);
+            return new TargetedSpec(label, norm, AttackSpec.twice(steps, advbench.SpecException.MAX_STEPS), restarts, targetClasses, targets,
+                    epsilons);
         }
 
         @Override
         public Attack build(long seed) {
-            return Apgd.targeted(label, epsilonNorm(), steps, restarts, targetClasses, seed);
+            return Apgd.targeted(label, epsilonNorm(), steps, restarts, TargetOrder.parse(targets), 0, targetClasses, seed);
         }
     }
 }

@@ -16,16 +16,19 @@ final class ApgdRun implements AscentLoop.Run {
     private final double eps;
     private final Norm norm;
     private final long seed;
+    private final long[] purposes;
     private final ApgdSchedule schedule;
     private NDArray xAdvOld;
     private NDArray xBest;
     private NDArray gradBest;
 
-    ApgdRun(Batch batch, double eps, Norm norm, int steps, long seed) {
+    /** @param purposes per sample, what its random start is drawn for (see {@link SampleSeeds}) */
+    ApgdRun(Batch batch, double eps, Norm norm, int steps, long seed, long[] purposes) {
         this.batch = batch;
         this.eps = eps;
         this.norm = norm;
         this.seed = seed;
+        this.purposes = purposes;
         this.schedule = new ApgdSchedule(steps, batch.size(), eps);
     }
 
@@ -35,7 +38,7 @@ final class ApgdRun implements AscentLoop.Run {
         int d = batch.pixelsPerImage();
         float[] t = new float[batch.size() * d];
         for (int i = 0; i < batch.size(); i++) {
-            SplittableRandom random = new SplittableRandom(SampleSeeds.of(seed, batch.sampleIds()[i], batch.draw()));
+            SplittableRandom random = new SplittableRandom(SampleSeeds.of(seed, batch.sampleIds()[i], purposes[i]));
             double size = 0;
             for (int k = 0; k < d; k++) {
                 double v = norm == Norm.LINF ? random.nextDouble(-1.0, 1.0) : random.nextGaussian();

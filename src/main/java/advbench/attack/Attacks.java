@@ -35,13 +35,13 @@ public final class Attacks {
         register("apgd", Apgd.Spec.class, "APGD-CE, APGD-DLR (Croce and Hein 2020): PGD with momentum and a step size that adapts at"
                 + " checkpoints");
         register("apgd-t", Apgd.TargetedSpec.class, "APGD-T (Croce and Hein 2020): targeted DLR towards each of the classes ranked"
-                + " highest after the true one");
+                + " highest after the true one, or first by MALT's estimated distance to each boundary");
         register("fab", Fab.Spec.class, "FAB, FAB-T (Croce and Hein 2020): steps onto linearised decision boundaries, pulled back"
                 + " towards the clean image");
         register("square", Square.Spec.class, "Square Attack (Andriushchenko et al. 2020): a random search in square windows, no"
                 + " gradients");
         register("autoattack", AutoAttack.Spec.class, "AutoAttack (Croce and Hein 2020): APGD-CE, APGD-T, FAB-T and Square, each on"
-                + " what the others left; plus and rand versions");
+                + " what the others left; plus, rand and an audited fast version");
         register("deepfool", DeepFool.Spec.class, "DeepFool (Moosavi-Dezfooli et al. 2016): minimum norm, steps to the nearest"
                 + " linearised boundary");
         register("fmn", Fmn.Spec.class, "FMN (Pintor et al. 2021): fast minimum-norm attack in L-inf, L2 or L1");

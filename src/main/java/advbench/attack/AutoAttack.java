@@ -24,8 +24,35 @@ public final class AutoAttack implements Attack {
     private final String name;
     private final Norm norm;
     private final List<Attack> attacks;
+    private final Audit audit;
+    private final int from;
+    private final int to;
+    private final StageListener listener;
 
     public AutoAttack(String name, Norm norm, List<Attack> attacks) {
+        this(name, norm, attacks, null);
+    }
+
+    /**
+     * @param audit for the fast version, how many of the attacks are its fast stages and how the
+     *     others audit them (see {@link Audit}); null runs every attack on every sample left
+     */
+    public AutoAttack(String name, Norm norm, List<Attack> attacks, Audit audit) {
+        this(name, norm, checked(name, norm, attacks, audit), audit, 0, audit == null ? attacks.size() : audit.fastStages(),
+                StageListener.NONE);
+    }
+
+    private AutoAttack(String name, Norm norm, List<Attack> attacks, Audit audit, int from, int to, StageListener listener) {
+        this.name = name;
+        this.norm = norm;
+        this.attacks = attacks;
+        this.audit = audit;
+        this.from = from;
+        this.to = to;
+        this.listener = listener;
+    }
+
+    private static List<Attack> checked(String name, Norm norm, List<Attack> attacks, Audit audit) {
         if (attacks.isEmpty()) {
             throw new IllegalArgumentException(name + ": an ensemble needs at least one attack");
         }
@@ -34,9 +61,55 @@ public final class AutoAttack implements Attack {
                 throw new IllegalArgumentException(name + ": its attacks must be untargeted and in " + norm.label() + ", not " + a.name());
             }
         }
-        this.name = name;
-        this.norm = norm;
-        this.attacks = List.copyOf(attacks);
+        if (audit != null && (audit.fastStages() < 1 || audit.fastStages() >= attacks.size())) {
+            throw new IllegalArgumentException(name + ": the fast stages must be some of the attacks, not all");
+        }
+        return List.copyOf(attacks);
+    }
+
+    /**
+     * The fast version's audit: the first {@code fastStages} attacks run on every sample; the
+     * others, the ones the fast version skips, run on a seeded random subsample of {@code samples}
+     * of the samples the fast stages left robust. When they fool more than {@code tolerance} of
+     * them, they run on every sample left and the result is the full ensemble's. The sampling and
+     * the decision are the evaluator's (they look at the whole test set, not a batch).
+     */
+    public record Audit(int fastStages, int samples, int tolerance, long seed) {}
+
+    /** The fast version's audit, or null for an ensemble that runs every attack on every sample. */
+    public Audit audit() {
+        return audit;
+    }
+
+    /** The same ensemble running only its fast stages: what a batch of the fast version gets. */
+    public AutoAttack fastStages() {
+        return audit == null ? this : new AutoAttack(name, norm, attacks, audit, 0, audit.fastStages(), listener);
+    }
+
+    /** The same ensemble running only the stages the fast version skips: its audit, and its escalation. */
+    public AutoAttack skippedStages() {
+        if (audit == null) {
+            throw new IllegalStateException(name + " skips no stage");
+        }
+        return new AutoAttack(name, norm, attacks, audit, audit.fastStages(), attacks.size(), listener);
+    }
+
+    /** The same ensemble telling {@code l} about each run of each stage. */
+    public AutoAttack reporting(StageListener l) {
+        return new AutoAttack(name, norm, attacks, audit, from, to, l);
+    }
+
+    /**
+     * Told about each run of an ensemble's stages (a target class of APGD-T or FAB-T, a restart):
+     * what a long evaluation's log shows between its batches, and where its time goes.
+     *
+     * @param run the run's number within its stage, from 0, of {@code runs}
+     * @param entered samples still robust when the run began; {@code left}, when it ended
+     */
+    public interface StageListener {
+        void ran(double eps, int stage, String attack, int run, int runs, int entered, int left, long nanos, long forward, long backward);
+
+        StageListener NONE = (eps, stage, attack, run, runs, entered, left, nanos, forward, backward) -> {};
     }
 
     @Override
@@ -60,7 +133,7 @@ public final class AutoAttack implements Attack {
         return attacks.stream().map(Attack::traced).filter(java.util.Objects::nonNull).findFirst().orElse(null);
     }
 
-    /** "clean", then the attacks' names: what {@link Adversarial#stages} counts from. */
+    /** "clean", then the attacks' names, all of them whichever this runs: what {@link Adversarial#stages} counts from. */
     @Override
     public List<String> stages() {
         List<String> s = new ArrayList<>();
@@ -86,26 +159,57 @@ public final class AutoAttack implements Attack {
             stage[i] = decided[i] ? 0 : -1;
         }
         if (eps > 0) {
-            for (int k = 0; k < attacks.size(); k++) {
+            Batch ordered = batch;
+            for (int k = from; k < to; k++) {
                 Attack a = attacks.get(k);
                 for (int r = 0; r < a.restarts(); r++) {
                     int[] open = Rows.where(Rows.not(decided));
                     if (open.length == 0) {
                         break;
                     }
+                    long start = System.nanoTime();
+                    long forward = model.passes().forward();
+                    long backward = model.passes().backward();
+                    if (r == 0) {
+                        ordered = withTargetOrder(model, ordered, a, open);
+                    }
                     Adversarial adv;
-                    try (Batch part = batch.select(open)) {
+                    try (Batch part = ordered.select(open)) {
                         adv = a.attack(model, part.withDraw(r), goal.select(open), eps);
                     }
                     try (NDArray images = adv.images()) {
                         keep(images, adv, open, k + 1, result, predicted, stage, decided, d);
                     }
+                    listener.ran(eps, k + 1, a.name(), r, a.restarts(), open.length, Rows.where(Rows.not(decided)).length,
+                            System.nanoTime() - start, model.passes().forward() - forward, model.passes().backward() - backward);
                 }
             }
         }
         NDManager owner = batch.images().getManager();
         NDArray images = owner.create(result, batch.images().getShape());
         return new Adversarial(eps, images, predicted, null, decided.clone(), n, stage);
+    }
+
+    /**
+     * The batch carrying the target order a multi-target member uses, computed once, at the clean
+     * images of the samples still open when the member begins (the others are never attacked
+     * again): its target runs on subsets look it up instead of passing forward (or, for MALT's,
+     * backward once per class) again for every target. Counted in the member's first run.
+     */
+    private static Batch withTargetOrder(Classifier model, Batch batch, Attack member, int[] open) {
+        TargetOrder order = member instanceof Apgd apgd ? apgd.targetOrder() : member instanceof Fab fab ? fab.targetOrder() : null;
+        if (order == null || batch.targetOrder(order) != null) {
+            return batch;
+        }
+        int[][] some;
+        try (Batch part = batch.select(open)) {
+            some = order.of(model, part, member.norm());
+        }
+        int[][] perRow = new int[batch.size()][];
+        for (int j = 0; j < open.length; j++) {
+            perRow[open[j]] = some[j];
+        }
+        return batch.withTargetOrder(order, perRow);
     }
 
     /**
@@ -133,12 +237,30 @@ public final class AutoAttack implements Attack {
      * and FAB-T; rand is APGD-CE and APGD-DLR with gradients averaged over 20 passes (EOT).
      */
     static List<Attack> attacksOf(String version, Norm norm, int steps, int targetClasses, int queries, long seed) {
+        return attacksOf(version, norm, steps, targetClasses, queries, TargetOrder.MALT, 0, seed);
+    }
+
+    /**
+     * As above; the fast version is the standard one with APGD-T split in two: its first {@code
+     * fastTargets} targets in {@code order}, then the others (the audit's), so that its stages are
+     * APGD-CE, APGD-T on the first targets, and the skipped ones: APGD-T on the other targets,
+     * FAB-T and Square.
+     */
+    static List<Attack> attacksOf(String version, Norm norm, int steps, int targetClasses, int queries, TargetOrder order, int fastTargets,
+                                  long seed) {
         String n = norm == Norm.L2 ? "-L2" : "";
+        Attack apgdCe = new Apgd("APGD" + n + "-CE", norm, steps, 1, Loss.crossEntropy(), seed, 1);
         Attack apgdT = Apgd.targeted("APGD" + n + "-T", norm, steps, 1, targetClasses, seed);
         Attack fabT = new Fab("FAB" + n + "-T", norm, steps, targetClasses);
         Attack square = new Square("Square" + n, norm, queries, 0.8, 1, seed);
+        String by = order == TargetOrder.MALT ? "MALT" : "logit";
         return switch (version) {
-            case "standard" -> List.of(new Apgd("APGD" + n + "-CE", norm, steps, 1, Loss.crossEntropy(), seed, 1), apgdT, fabT, square);
+            case "standard" -> List.of(apgdCe, apgdT, fabT, square);
+            case "fast" -> List.of(apgdCe,
+                    Apgd.targeted("APGD" + n + "-T (" + by + " 1-" + fastTargets + ")", norm, steps, 1, order, 0, fastTargets, seed),
+                    Apgd.targeted("APGD" + n + "-T (" + by + " " + (fastTargets + 1) + "-" + targetClasses + ")", norm, steps, 1, order,
+                            fastTargets, targetClasses - fastTargets, seed),
+                    fabT, square);
             case "plus" -> List.of(new Apgd("APGD" + n + "-CE", norm, steps, PLUS_RESTARTS, Loss.crossEntropy(), seed, 1),
                     new Apgd("APGD" + n + "-DLR", norm, steps, PLUS_RESTARTS, Loss.dlr(), seed, 1),
                     new Fab("FAB" + n, norm, steps, 0, PLUS_RESTARTS, seed), square, apgdT, fabT);
@@ -160,9 +282,14 @@ public final class AutoAttack implements Attack {
      * says so, as the result is no longer AutoAttack's.
      */
     public record Spec(String label, String version, String norm, Integer steps, Integer targetClasses, Integer queries,
-                       List<Double> epsilons) implements AttackSpec {
+                       Integer fastTargets, String targets, Integer auditSamples, Integer auditTolerance, List<Double> epsilons)
+            implements AttackSpec {
         static final String TYPE = "autoattack";
-        static final List<String> VERSIONS = List.of("standard", "plus", "rand");
+        static final List<String> VERSIONS = List.of("standard", "fast", "plus", "rand");
+        /** The fast version's defaults, chosen from measurements (docs/autoattack.md, "The fast version"). */
+        public static final int FAST_TARGETS = 3;
+        public static final int AUDIT_SAMPLES = 100;
+        public static final int AUDIT_TOLERANCE = 0;
 
         public Spec {
             Norm n = ParamChecks.norm(TYPE, norm);
@@ -182,6 +309,33 @@ public final class AutoAttack implements Attack {
             if (queries < 1 || queries > 1_000_000) {
                 throw new advbench.SpecException("queries", TYPE + " queries must be at least 1 and at most 1000000, got " + queries);
             }
+            boolean fast = version.equals("fast");
+            for (var only : new Object[][] {{"fast_targets", fastTargets}, {"targets", targets}, {"audit_samples", auditSamples},
+                    {"audit_tolerance", auditTolerance}}) {
+                if (!fast && only[1] != null) {
+                    throw new advbench.SpecException((String) only[0], TYPE + ": " + only[0] + " is an option of version: fast; version "
+                            + version + " runs every stage on every sample");
+                }
+            }
+            if (fast) {
+                fastTargets = fastTargets == null ? Math.min(FAST_TARGETS, targetClasses - 1) : fastTargets;
+                if (fastTargets < 1 || fastTargets >= targetClasses) {
+                    throw new advbench.SpecException("fast_targets", TYPE + " fast_targets (APGD-T's targets on every sample) must be at"
+                            + " least 1 and less than target_classes (" + targetClasses + "), got " + fastTargets);
+                }
+                targets = targets == null ? "malt" : ParamChecks.targetOrder(TYPE, targets);
+                auditSamples = auditSamples == null ? AUDIT_SAMPLES : auditSamples;
+                if (auditSamples < 1 || auditSamples > 1_000_000) {
+                    throw new advbench.SpecException("audit_samples", TYPE + " audit_samples must be at least 1 and at most 1000000, got "
+                            + auditSamples);
+                }
+                auditTolerance = auditTolerance == null ? AUDIT_TOLERANCE : auditTolerance;
+                if (auditTolerance < 0 || auditTolerance >= auditSamples) {
+                    throw new advbench.SpecException("audit_tolerance", TYPE + " audit_tolerance (samples the audit may find fooled before"
+                            + " the skipped stages run on every sample) must be at least 0 and less than audit_samples (" + auditSamples
+                            + "), got " + auditTolerance);
+                }
+            }
             List<String> changed = new ArrayList<>();
             if (steps != 100) {
                 changed.add("steps " + steps);
@@ -191,6 +345,12 @@ public final class AutoAttack implements Attack {
             }
             if (queries != 5000) {
                 changed.add("queries " + queries);
+            }
+            if (fast && (fastTargets != Math.min(FAST_TARGETS, targetClasses - 1) || !targets.equals("malt"))) {
+                changed.add(targets + " " + fastTargets + " targets");
+            }
+            if (fast && (auditSamples != AUDIT_SAMPLES || auditTolerance != AUDIT_TOLERANCE)) {
+                changed.add("audit " + auditSamples + (auditTolerance > 0 ? " tolerating " + auditTolerance : ""));
             }
             label = ParamChecks.label(label, "AutoAttack" + (n == Norm.L2 ? "-L2" : "") + (version.equals("standard") ? "" : "-" + version)
                     + (changed.isEmpty() ? "" : " (" + String.join(", ", changed) + ")"));
@@ -226,12 +386,17 @@ public final class AutoAttack implements Attack {
 
         @Override
         public AttackSpec twiceTheSteps() {
-            return new Spec(label, version, norm, AttackSpec.twice(steps, advbench.SpecException.MAX_STEPS), targetClasses, AttackSpec.twice(queries, 1_000_000), epsilons);
+            return new Spec(label, version, norm, AttackSpec.twice(steps, advbench.SpecException.MAX_STEPS), targetClasses,
+                    AttackSpec.twice(queries, 1_000_000), fastTargets, targets, auditSamples, auditTolerance, epsilons);
         }
 
         @Override
         public Attack build(long seed) {
-            return new AutoAttack(label, epsilonNorm(), attacksOf(version, epsilonNorm(), steps, targetClasses, queries, seed));
+            if (!version.equals("fast")) {
+                return new AutoAttack(label, epsilonNorm(), attacksOf(version, epsilonNorm(), steps, targetClasses, queries, seed));
+            }
+            return new AutoAttack(label, epsilonNorm(), attacksOf(version, epsilonNorm(), steps, targetClasses, queries,
+                    TargetOrder.parse(targets), fastTargets, seed), new Audit(2, auditSamples, auditTolerance, seed));
         }
     }
 }

@@ -2,6 +2,8 @@ package advbench.attack;
 
 import advbench.model.Classifier;
 import ai.djl.ndarray.NDArray;
+import java.util.EnumMap;
+import java.util.Map;
 
 /**
  * What an attack works on: images (N, C, H, W) in [0, 1], their true labels, each sample's index
@@ -24,12 +26,14 @@ public final class Batch implements AutoCloseable {
     private final int draw;
     private final boolean ownsImages;
     private final Classifier.Gradient cleanPass;
+    private final Map<TargetOrder, int[][]> targetOrders;
 
     public Batch(NDArray images, int[] labels, int[] sampleIds) {
-        this(images, labels, sampleIds, 0, false, null);
+        this(images, labels, sampleIds, 0, false, null, Map.of());
     }
 
-    private Batch(NDArray images, int[] labels, int[] sampleIds, int draw, boolean ownsImages, Classifier.Gradient cleanPass) {
+    private Batch(NDArray images, int[] labels, int[] sampleIds, int draw, boolean ownsImages, Classifier.Gradient cleanPass,
+                  Map<TargetOrder, int[][]> targetOrders) {
         if (images.getShape().get(0) != labels.length || labels.length != sampleIds.length) {
             throw new IllegalArgumentException("images, labels and sample ids differ in count");
         }
@@ -39,6 +43,7 @@ public final class Batch implements AutoCloseable {
         this.draw = draw;
         this.ownsImages = ownsImages;
         this.cleanPass = cleanPass;
+        this.targetOrders = targetOrders;
     }
 
     public NDArray images() {
@@ -72,16 +77,45 @@ public final class Batch implements AutoCloseable {
      */
     public Batch select(int[] rows) {
         if (rows.length == size()) {
-            return new Batch(images, labels, sampleIds, draw, false, null);
+            return new Batch(images, labels, sampleIds, draw, false, null, targetOrders);
         }
+        Map<TargetOrder, int[][]> picked = new EnumMap<>(TargetOrder.class);
+        targetOrders.forEach((order, perRow) -> {
+            int[][] p = new int[rows.length][];
+            for (int j = 0; j < rows.length; j++) {
+                p[j] = perRow[rows[j]];
+            }
+            picked.put(order, p);
+        });
         try (NDArray index = images.getManager().create(Rows.toLong(rows))) {
-            return new Batch(images.get(index), Rows.pick(labels, rows), Rows.pick(sampleIds, rows), draw, true, null);
+            return new Batch(images.get(index), Rows.pick(labels, rows), Rows.pick(sampleIds, rows), draw, true, null,
+                    picked.isEmpty() ? Map.of() : picked);
         }
     }
 
     /** The same samples with another draw of their random streams. */
     public Batch withDraw(int draw) {
-        return new Batch(images, labels, sampleIds, draw, false, null);
+        return new Batch(images, labels, sampleIds, draw, false, null, targetOrders);
+    }
+
+    /**
+     * The same batch carrying the order (see {@link TargetOrder#of}) in which a multi-target attack
+     * tries each sample's classes, so that an ensemble's members, each run per target on a subset,
+     * compute it once. It must be the order of these images: a sub-batch ({@link #select}) keeps its rows.
+     */
+    public Batch withTargetOrder(TargetOrder order, int[][] perRow) {
+        if (perRow.length != size()) {
+            throw new IllegalArgumentException("a target order per sample: " + perRow.length + " for " + size());
+        }
+        Map<TargetOrder, int[][]> orders = new EnumMap<>(TargetOrder.class);
+        orders.putAll(targetOrders);
+        orders.put(order, perRow);
+        return new Batch(images, labels, sampleIds, draw, false, cleanPass, orders);
+    }
+
+    /** The order carried by {@link #withTargetOrder}, or null. */
+    int[][] targetOrder(TargetOrder order) {
+        return targetOrders.get(order);
     }
 
     /**
@@ -89,7 +123,7 @@ public final class Batch implements AutoCloseable {
      * labels))}. The pass stays the caller's to free.
      */
     public Batch withCleanPass(Classifier.Gradient pass) {
-        return new Batch(images, labels, sampleIds, draw, false, pass);
+        return new Batch(images, labels, sampleIds, draw, false, pass, targetOrders);
     }
 
     /** The clean pass given by {@link #withCleanPass}, or null. */

@@ -38,10 +38,16 @@ public final class Fab implements Attack {
     private final int targetClasses;
     private final int restarts;
     private final long seed;
+    private final TargetOrder order;
 
     /** FAB-T: one run per target class (the classes ranked 2nd, 3rd, ... by the clean logits). */
     public Fab(String name, Norm norm, int steps, int targetClasses) {
         this(name, norm, steps, targetClasses, 1, 0);
+    }
+
+    /** FAB-T towards the first {@code targetClasses} classes of each sample's {@code order}. */
+    public Fab(String name, Norm norm, int steps, int targetClasses, TargetOrder order) {
+        this(name, norm, steps, targetClasses, 1, 0, order);
     }
 
     /**
@@ -49,6 +55,10 @@ public final class Fab implements Attack {
      * @param restarts untargeted runs; all but the first start at a random point
      */
     public Fab(String name, Norm norm, int steps, int targetClasses, int restarts, long seed) {
+        this(name, norm, steps, targetClasses, restarts, seed, TargetOrder.LOGIT);
+    }
+
+    private Fab(String name, Norm norm, int steps, int targetClasses, int restarts, long seed, TargetOrder order) {
         if (steps < 1 || targetClasses < 0 || restarts < 1 || (targetClasses > 0 && restarts != 1)) {
             throw new IllegalArgumentException(name + ": steps and restarts must be at least 1, and FAB-T has one run per target");
         }
@@ -58,6 +68,19 @@ public final class Fab implements Attack {
         this.targetClasses = targetClasses;
         this.restarts = restarts;
         this.seed = seed;
+        this.order = order;
+    }
+
+    /** For FAB-T, the order its targets come in (null for untargeted FAB). */
+    public TargetOrder targetOrder() {
+        return targetClasses > 0 ? order : null;
+    }
+
+    /** FAB-T over a whole batch of a sweep: the order computed once for the batch, not for each target's run. */
+    @Override
+    public Bound bind(Classifier model, Batch batch, Goal goal) {
+        Batch ordered = targetClasses > 0 && batch.targetOrder(order) == null ? batch.withTargetOrder(order, order.of(model, batch, norm)) : batch;
+        return Attack.super.bind(model, ordered, goal);
     }
 
     @Override
@@ -98,7 +121,9 @@ public final class Fab implements Attack {
             clean = z.toFloatArray();
         }
         boolean targeted = targetClasses > 0;
-        int rank = Math.min(2 + batch.draw(), classes);
+        // the clean logits are at hand: the reference's order by logit costs no pass of its own
+        int[][] ranked = !targeted ? null : order == TargetOrder.LOGIT && batch.targetOrder(order) == null
+                ? TargetOrder.byLogit(clean, classes, labels) : order.of(model, batch, norm);
         int[] predicted = new int[n];
         int[] target = new int[n];
         float[] result = x.clone();
@@ -109,7 +134,7 @@ public final class Fab implements Attack {
         boolean[] open = new boolean[n];
         for (int i = 0; i < n; i++) {
             predicted[i] = LogitRanks.argMax(clean, classes, i);
-            target[i] = targeted ? LogitRanks.ranked(clean, classes, i, rank) : -1;
+            target[i] = targeted ? ranked[i][Math.min(batch.draw(), ranked[i].length - 1)] : -1;
             open[i] = predicted[i] == labels[i] && target[i] != labels[i]; // FAB attacks the correctly classified only
         }
         float[] x1 = !targeted && batch.draw() > 0 ? randomStart(x, batch, eps) : x.clone();
@@ -225,7 +250,7 @@ public final class Fab implements Attack {
      * with {@code targeted: false}, untargeted FAB as in its plus version (add {@code restarts: 5}).
      */
     public record Spec(String label, String norm, Integer steps, Boolean targeted, Integer targetClasses, Integer restarts,
-                       List<Double> epsilons) implements AttackSpec {
+                       String targets, List<Double> epsilons) implements AttackSpec {
         static final String TYPE = "fab";
 
         public Spec {
@@ -247,8 +272,14 @@ public final class Fab implements Attack {
                         + targetClasses);
             }
             restarts = ParamChecks.restarts(TYPE, restarts);
+            if (!targeted && targets != null) {
+                throw new advbench.SpecException("targets", TYPE + ": targets (the order of target classes) is for the targeted version;"
+                        + " untargeted FAB (targeted: false) takes the nearest class at every step");
+            }
+            targets = targeted ? ParamChecks.targetOrder(TYPE, targets) : null;
             label = ParamChecks.label(label, "FAB" + (n == Norm.L2 ? "-L2" : "") + (targeted ? "-T" : "") + (steps != 100 ? "-" + steps : "")
-                    + (restarts > 1 ? "x" + restarts : ""));
+                    + (restarts > 1 ? "x" + restarts : "") + (targeted && targetClasses != 9 ? " (" + targetClasses + " targets)" : "")
+                    + (targeted ? ParamChecks.targetOrderSuffix(targets) : ""));
             epsilons = ParamChecks.epsilons(epsilons, n, "epsilons");
         }
 
@@ -273,12 +304,14 @@ public final class Fab implements Attack {
 
         @Override
         public AttackSpec twiceTheSteps() {
-            return new Spec(label, norm, AttackSpec.twice(steps, advbench.SpecException.MAX_STEPS), targeted, targetClasses, restarts, epsilons);
+            return new Spec(label, norm, AttackSpec.twice(steps, advbench.SpecException.MAX_STEPS), targeted, targetClasses, restarts, targets,
+                    epsilons);
         }
 
         @Override
         public Attack build(long seed) {
-            return new Fab(label, epsilonNorm(), steps, targetClasses == null ? 0 : targetClasses, restarts, seed);
+            return targetClasses == null ? new Fab(label, epsilonNorm(), steps, 0, restarts, seed)
+                    : new Fab(label, epsilonNorm(), steps, targetClasses, TargetOrder.parse(targets));
         }
     }
 }

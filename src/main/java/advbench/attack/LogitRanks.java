@@ -20,15 +20,23 @@ public final class LogitRanks {
 
     /** The class ranked {@code k} by the logits of sample i (k = 1 the largest). */
     static int ranked(float[] logits, int classes, int i, int k) {
+        return order(logits, classes, i)[k - 1];
+    }
+
+    /** The classes of sample i by decreasing logit; ties by class number, so the choice does not depend on the sort. */
+    static int[] order(float[] logits, int classes, int i) {
         Integer[] order = new Integer[classes];
         for (int c = 0; c < classes; c++) {
             order[c] = c;
         }
-        // decreasing logit; ties by class number, so the choice does not depend on the sort
         java.util.Arrays.sort(order, (a, b) -> {
             int byValue = Float.compare(logits[i * classes + b], logits[i * classes + a]);
             return byValue != 0 ? byValue : Integer.compare(a, b);
         });
-        return order[k - 1];
+        int[] out = new int[classes];
+        for (int c = 0; c < classes; c++) {
+            out[c] = order[c];
+        }
+        return out;
     }
 }

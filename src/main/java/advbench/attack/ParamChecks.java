@@ -98,6 +98,20 @@ public final class ParamChecks {
         };
     }
 
+    /** How a multi-target attack orders its targets: logit (the reference's, the default) or malt; also how it is written back. */
+    public static String targetOrder(String type, String targets) {
+        if (targets == null || targets.equals("logit") || targets.equals("malt")) {
+            return targets == null ? "logit" : targets;
+        }
+        throw new SpecException("targets", type + ": unknown targets '" + targets + "'; expected logit (by clean logit, the"
+                + " reference's order) or malt (by MALT's estimated distance to each class's boundary)");
+    }
+
+    /** " (MALT)" for MALT's target order, so two attacks that differ only in it get two labels. */
+    public static String targetOrderSuffix(String targets) {
+        return targets.equals("malt") ? " (MALT)" : "";
+    }
+
     /** ce (cross-entropy, the default) or margin (Carlini-Wagner); also how it is written back. */
     public static String lossName(String type, String loss) {
         if (loss == null || loss.equals("ce") || loss.equals("margin")) {

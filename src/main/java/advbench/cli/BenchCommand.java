@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = BenchCommand.Version.class,
         description = "Adversarial robustness workbench: train, attack, and report from an experiment file.",
-        subcommands = {RunCommand.class, VerifyCommand.class, ReferenceCommand.class, BenchmarkCommand.class, AttacksCommand.class,
+        subcommands = {RunCommand.class, AutoAttackCommand.class, VerifyCommand.class, ReferenceCommand.class, BenchmarkCommand.class, AttacksCommand.class,
                 FiguresCommand.class, SweepCommand.class, CommandLine.HelpCommand.class})
 public final class BenchCommand implements Runnable {
     public static final int USER_ERROR = 2;

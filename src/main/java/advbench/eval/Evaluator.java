@@ -3,6 +3,8 @@ package advbench.eval;
 import advbench.Progress;
 import advbench.RunLog;
 import advbench.attack.Adversarial;
+import advbench.attack.Attack;
+import advbench.attack.AutoAttack;
 import advbench.attack.Batch;
 import advbench.attack.MinimumNorm;
 import advbench.attack.Rows;
@@ -14,6 +16,7 @@ import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * Runs every attack at each of its epsilons over the test set, batch by batch, and records
@@ -51,13 +54,17 @@ public final class Evaluator {
             CleanPass along = index == host ? cleanPass : null;
             List<EpsilonOutcome> perEps = new ArrayList<>();
             boolean targeted = planned.attack().target() != null;
-            boolean ensemble = planned.attack().stages() != null;
+            boolean staged = planned.attack().stages() != null;
             for (double eps : planned.epsilons()) {
                 perEps.add(new EpsilonOutcome(eps, new int[n], targeted ? new int[n] : null, new float[n], new float[n], new int[1],
-                        ensemble ? new int[n] : null, new boolean[n]));
+                        staged ? new int[n] : null, new boolean[n]));
             }
             GridRows grid = new GridRows(planned, samples);
             double[] minimalNorms = planned.attack() instanceof MinimumNorm ? new double[n] : null;
+            AutoAttack ensembleAttack = planned.attack() instanceof AutoAttack aa ? aa : null;
+            StageTally tally = ensembleAttack == null ? null : new StageTally(log, ensembleAttack.name(), ensembleAttack.stages());
+            // the fast version's batches run its fast stages; its audit runs the others afterwards, on the whole test set's robust samples
+            Attack swept = ensembleAttack == null ? planned.attack() : ensembleAttack.fastStages().reporting(tally);
             long start = System.nanoTime();
             long forward0 = model.passes().forward();
             long backward0 = model.passes().backward();
@@ -65,8 +72,20 @@ public final class Evaluator {
             try (Progress bar = log.progress(planned.attack().name(), n, "img")) {
                 for (int from = 0; from < n; from += batchSize) {
                     int to = Math.min(n, from + batchSize);
-                    rechecked += attackBatch(model, test, from, to, planned, perEps, grid, minimalNorms, along);
+                    if (tally != null) {
+                        tally.part("samples " + from + "-" + (to - 1) + " of " + n);
+                    }
+                    rechecked += attackBatch(model, test, range(from, to), swept, planned.epsilons(), 0, perEps, grid, minimalNorms, along, true);
                     bar.advance(to - from);
+                }
+            }
+            List<FastAudit> audits = null;
+            if (ensembleAttack != null && ensembleAttack.audit() != null) {
+                audits = new ArrayList<>();
+                for (int e = 0; e < perEps.size(); e++) {
+                    Audited audited = audit(model, test, ensembleAttack, tally, planned.epsilons(), e, perEps, grid);
+                    audits.add(audited.audit());
+                    rechecked += audited.recheckForward();
                 }
             }
             // an attack that reuses the clean pass is charged for it, as if it had run it itself; another is not
@@ -85,11 +104,16 @@ public final class Evaluator {
                     rechecked / (double) n, perEps.stream().map(e -> String.valueOf(e.attackedCount())).toList(),
                     perEps.stream().map(e -> String.valueOf(e.disagreements())).toList()));
             var a = planned.attack();
+            AttackOutcome.Ensemble ensemble = null;
+            if (tally != null) {
+                List<List<StageCost>> costs = planned.epsilons().stream().map(tally::at).toList();
+                ensemble = new AttackOutcome.Ensemble(costs, audits);
+            }
             AttackOutcome outcome = new AttackOutcome(a.name(), a.norm(), a.iterative(),
                     a.target() == null ? null : a.target().describe(), List.copyOf(perEps), a.stages(), forward, backward, a.gradientFree(),
-                    minimalNorms, rechecked / (double) n);
+                    minimalNorms, rechecked / (double) n, ensemble);
             outcomes.add(outcome);
-            if (ensemble) {
+            if (ensemble != null) {
                 logStages(outcome, test.labels());
             }
             for (int e = 0; e < planned.epsilons().size(); e++) {
@@ -103,46 +127,119 @@ public final class Evaluator {
                 faults.count(faults.nonFinite()), new Examples(samples, cleanShot, List.copyOf(rows)), randomised);
     }
 
-    /** One batch of one attack's sweep into the outcomes; returns the images the re-check passed forward. */
-    private long attackBatch(Classifier model, LabeledImages test, int from, int to, PlannedAttack planned,
-                             List<EpsilonOutcome> perEps, GridRows grid, double[] minimalNorms, CleanPass cleanPass) {
+    /**
+     * One batch of one attack's sweep into the outcomes: the test samples {@code ids} (increasing),
+     * at {@code epsilons}, whose outcomes are {@code perEps} and the grid's rows from {@code
+     * firstEps} on. {@code counted}: whether these runs are the samples' attack at these epsilons
+     * (the fast ensemble's audit attacks samples a second time). Returns the images the re-check
+     * passed forward.
+     */
+    private long attackBatch(Classifier model, LabeledImages test, int[] ids, Attack attack, List<Double> epsilons, int firstEps,
+                             List<EpsilonOutcome> perEps, GridRows grid, double[] minimalNorms, CleanPass cleanPass, boolean counted) {
+        int m = ids.length;
         try (NDManager scope = model.manager().newSubManager()) {
-            NDArray x = ImageBatch.of(scope, test, from, to);
-            Batch batch = new Batch(x, test.labelRange(from, to), range(from, to));
+            boolean contiguous = ids[m - 1] - ids[0] == m - 1;
+            LabeledImages part = contiguous ? null : test.select(ids);
+            NDArray x = contiguous ? ImageBatch.of(scope, test, ids[0], ids[0] + m) : ImageBatch.of(scope, part);
+            Batch batch = new Batch(x, contiguous ? test.labelRange(ids[0], ids[0] + m) : part.labels(), ids);
             if (cleanPass != null) {
-                batch = cleanPass.run(model, batch, from);
+                batch = cleanPass.run(model, batch, ids[0]);
             }
-            EpsilonSweeper.Swept swept = EpsilonSweeper.sweep(planned.attack(), model, batch, planned.epsilons(), sweep);
+            EpsilonSweeper.Swept swept = EpsilonSweeper.sweep(attack, model, batch, epsilons, sweep);
             if (minimalNorms != null) {
-                System.arraycopy(swept.minimalNorms(), 0, minimalNorms, from, to - from);
+                for (int j = 0; j < m; j++) {
+                    minimalNorms[ids[j]] = swept.minimalNorms()[j];
+                }
             }
             List<Adversarial> results = swept.perEpsilon();
             for (int e = 0; e < results.size(); e++) {
                 Adversarial adv = results.get(e);
                 EpsilonOutcome out = perEps.get(e);
-                NDArray delta = adv.images().sub(x).reshape(to - from, -1);
+                NDArray delta = adv.images().sub(x).reshape(m, -1);
                 float[] linf = delta.abs().max(new int[] {1}).toFloatArray();
                 float[] l2 = delta.square().sum(new int[] {1}).sqrt().toFloatArray();
-                System.arraycopy(adv.predicted(), 0, out.predicted(), from, adv.predicted().length);
-                out.attacked()[0] += adv.attacked();
-                if (out.targets() != null) {
-                    System.arraycopy(adv.targets(), 0, out.targets(), from, adv.targets().length);
+                if (counted) {
+                    out.attacked()[0] += adv.attacked();
                 }
-                System.arraycopy(linf, 0, out.linf(), from, linf.length);
-                System.arraycopy(l2, 0, out.l2(), from, l2.length);
-                if (out.stages() != null) {
-                    System.arraycopy(adv.stages(), 0, out.stages(), from, adv.stages().length);
+                boolean[] disagreed = swept.disagreed().get(e);
+                for (int j = 0; j < m; j++) {
+                    int i = ids[j];
+                    out.predicted()[i] = adv.predicted()[j];
+                    if (out.targets() != null) {
+                        out.targets()[i] = adv.targets()[j];
+                    }
+                    out.linf()[i] = linf[j];
+                    out.l2()[i] = l2[j];
+                    if (out.stages() != null) {
+                        out.stages()[i] = adv.stages()[j];
+                    }
+                    out.disagreed()[i] |= disagreed[j];
                 }
-                System.arraycopy(swept.disagreed().get(e), 0, out.disagreed(), from, to - from);
-                grid.take(e, from, adv);
+                grid.take(firstEps + e, ids, adv);
             }
             return swept.recheckForward();
         }
     }
 
-    /** An ensemble's accuracy after each of its stages, per epsilon, as AutoAttack logs it. */
+    /** The fast ensemble's audit at one epsilon, and what it cost the re-check. */
+    private record Audited(FastAudit audit, long recheckForward) {}
+
+    /**
+     * The fast ensemble's audit at the {@code e}-th epsilon: its skipped stages on a seeded random
+     * subsample of the samples its fast stages left robust and, when they fool more than it
+     * tolerates, on all the others too (escalation: the result is then the full ensemble's).
+     */
+    private Audited audit(Classifier model, LabeledImages test, AutoAttack fast, StageTally tally, List<Double> epsilons, int e,
+                          List<EpsilonOutcome> perEps, GridRows grid) {
+        AutoAttack.Audit plan = fast.audit();
+        Attack skipped = fast.skippedStages().reporting(tally);
+        EpsilonOutcome out = perEps.get(e);
+        double eps = epsilons.get(e);
+        int[] robust = Rows.where(stillRobust(out.stages()));
+        int[] audited = FastAudit.pick(robust, plan.samples(), plan.seed());
+        long rechecked = 0;
+        if (eps > 0 && audited.length > 0) {
+            tally.part("audit of " + audited.length + " of the " + robust.length + " robust");
+            rechecked += attackRows(model, test, audited, skipped, epsilons, e, perEps, grid);
+        }
+        int fooled = audited.length - Rows.where(Rows.pick(stillRobust(out.stages()), audited)).length;
+        FastAudit finding = FastAudit.of(eps, robust.length, audited.length, fooled, plan.tolerance());
+        log.info(finding.describe(fast.name()));
+        if (finding.escalated()) {
+            int[] others = FastAudit.notAudited(robust, audited);
+            tally.part("escalation, " + others.length + " samples");
+            rechecked += attackRows(model, test, others, skipped, epsilons, e, perEps, grid);
+        }
+        return new Audited(finding, rechecked);
+    }
+
+    /** Samples no stage has decided: robust so far. */
+    private static boolean[] stillRobust(int[] stages) {
+        boolean[] open = new boolean[stages.length];
+        for (int i = 0; i < open.length; i++) {
+            open[i] = stages[i] == -1;
+        }
+        return open;
+    }
+
+    /** {@code attack} at the e-th epsilon on some test samples (increasing), in batches, into the outcome of that epsilon. */
+    private long attackRows(Classifier model, LabeledImages test, int[] ids, Attack attack, List<Double> epsilons, int e,
+                            List<EpsilonOutcome> perEps, GridRows grid) {
+        long rechecked = 0;
+        for (int k = 0; k < ids.length; k += batchSize) {
+            int[] chunk = Arrays.copyOfRange(ids, k, Math.min(ids.length, k + batchSize));
+            rechecked += attackBatch(model, test, chunk, attack, List.of(epsilons.get(e)), e, List.of(perEps.get(e)), grid, null, null, false);
+        }
+        return rechecked;
+    }
+
+    /**
+     * An ensemble's accuracy after each of its stages, per epsilon, as AutoAttack logs it, then
+     * where its time went: per stage, the samples it took and left robust, its wall time and passes.
+     */
     private void logStages(AttackOutcome outcome, int[] labels) {
-        for (EpsilonOutcome e : outcome.perEpsilon()) {
+        for (int k = 0; k < outcome.perEpsilon().size(); k++) {
+            EpsilonOutcome e = outcome.perEpsilon().get(k);
             double[] after = MetricsCalculator.accuracyAfterStages(e.stages(), outcome.stages().size());
             StringBuilder line = new StringBuilder(String.format(java.util.Locale.ROOT, "%s at eps %s:", outcome.attack(), e.epsilon()));
             for (int s = 0; s < after.length; s++) {
@@ -150,6 +247,11 @@ public final class Evaluator {
                         100 * after[s]));
             }
             log.info(line.toString());
+            for (StageCost c : outcome.ensemble().costs().get(k).subList(1, outcome.stages().size())) {
+                log.info(String.format(java.util.Locale.ROOT, "  %s: %d samples in, %d still robust out, %.1f s, %d forward and %d backward"
+                        + " passes (%.0f and %.0f per sample in)", c.stage(), c.entered(), c.left(), c.seconds(), c.forward(), c.backward(),
+                        c.forward() / (double) Math.max(c.entered(), 1), c.backward() / (double) Math.max(c.entered(), 1)));
+            }
         }
     }
 
@@ -166,21 +268,24 @@ public final class Evaluator {
             this.predicted = new int[e][samples.count()];
         }
 
-        /** Copies the rows of a batch starting at test index {@code from} that are grid samples. */
-        void take(int e, int from, Adversarial adv) {
-            int k = Math.min(samples.count() - from, adv.predicted().length);
-            if (k <= 0) {
+        /** Copies the rows of a batch (test samples {@code ids}) that are grid samples. */
+        void take(int e, int[] ids, Adversarial adv) {
+            int[] rows = IntStream.range(0, ids.length).filter(j -> ids[j] < samples.count()).toArray();
+            if (rows.length == 0) {
                 return;
             }
             int d = samples.pixelsPerImage();
-            float[] rows;
+            float[] picked;
             try (NDManager scope = adv.images().getManager().newSubManager()) {
-                NDArray picked = adv.images().get(scope.create(Rows.toLong(Rows.all(k))));
-                picked.attach(scope);
-                rows = picked.toFloatArray();
+                NDArray p = adv.images().get(scope.create(Rows.toLong(rows)));
+                p.attach(scope);
+                picked = p.toFloatArray();
             }
-            System.arraycopy(rows, 0, pixels[e], from * d, k * d);
-            System.arraycopy(adv.predicted(), 0, predicted[e], from, k);
+            for (int k = 0; k < rows.length; k++) {
+                int i = ids[rows[k]];
+                System.arraycopy(picked, k * d, pixels[e], i * d, d);
+                predicted[e][i] = adv.predicted()[rows[k]];
+            }
         }
 
         Examples.Shot shot(Classifier model, int e) {

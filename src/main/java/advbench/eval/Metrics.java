@@ -84,14 +84,41 @@ public record Metrics(int testSamples, Clean clean, List<AttackCurve> attacks, L
      *     the attack reported, counted as not fooled (null in runs made before the re-check)
      * @param perClassAccuracy accuracy under attack for each true class
      * @param stages for an ensemble, the accuracy after each of its stages (the last is {@code accuracy}); null otherwise
+     * @param audit for the fast AutoAttack, what its audit found; null otherwise
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Point(double epsilon, double accuracy, double successRate, Double targetedSuccessRate,
                         double meanLinf, double maxLinf, double meanL2, int attacked, Integer recheckDisagreements,
-                        double[] perClassAccuracy, List<Stage> stages) {}
+                        double[] perClassAccuracy, List<Stage> stages, Audit audit) {
 
-    /** An ensemble's accuracy after one of its stages: "clean", then each attack. */
-    public record Stage(String stage, double accuracy) {}
+        public Point(double epsilon, double accuracy, double successRate, Double targetedSuccessRate, double meanLinf, double maxLinf,
+                     double meanL2, int attacked, Integer recheckDisagreements, double[] perClassAccuracy, List<Stage> stages) {
+            this(epsilon, accuracy, successRate, targetedSuccessRate, meanLinf, maxLinf, meanL2, attacked, recheckDisagreements,
+                    perClassAccuracy, stages, null);
+        }
+    }
+
+    /**
+     * An ensemble's accuracy after one of its stages: "clean", then each attack. For an attack,
+     * the samples that entered it still robust and left it still robust, and the images it passed
+     * forward and backward, summed over the test set (wall times are in the log and the manifest,
+     * as metrics.json holds only reproducible numbers); null in runs made before they were recorded.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Stage(String stage, double accuracy, Integer entered, Integer left, Long forward, Long backward) {
+
+        public Stage(String stage, double accuracy) {
+            this(stage, accuracy, null, null, null, null);
+        }
+    }
+
+    /**
+     * The fast AutoAttack's audit at one epsilon (see {@code FastAudit}): of the samples robust after
+     * its fast stages, how many the skipped stages were run on and fooled, the one-sided 95% upper
+     * bound on the share of them the full ensemble would fool, and whether the audit escalated to
+     * the full ensemble (then the accuracy is the full ensemble's).
+     */
+    public record Audit(int robustAfterFast, int audited, int fooled, int tolerance, double upperBound, boolean escalated) {}
 
     /**
      * Per norm and epsilon, the share of samples classified correctly when clean and under every

@@ -16,8 +16,9 @@ public final class MetricsCalculator {
         List<Metrics.AttackCurve> curves = new ArrayList<>();
         for (AttackOutcome a : ev.attacks()) {
             List<Metrics.Point> points = new ArrayList<>();
-            for (EpsilonOutcome e : a.perEpsilon()) {
-                points.add(point(labels, ev.cleanPredicted(), e, classes, a.stages()));
+            for (int k = 0; k < a.perEpsilon().size(); k++) {
+                Metrics.Point p = point(labels, ev.cleanPredicted(), a.perEpsilon().get(k), classes, a.stages());
+                points.add(a.ensemble() == null ? p : withEnsemble(p, a.ensemble(), k));
             }
             curves.add(new Metrics.AttackCurve(a.attack(), a.norm().label(), a.target(), List.copyOf(points),
                     new Metrics.Cost(a.forwardPerSample(), a.backwardPerSample(), a.recheckForwardPerSample()),
@@ -51,6 +52,22 @@ public final class MetricsCalculator {
             correct += tp;
         }
         return new Metrics.Clean(ratio(correct, labels.length), List.copyOf(perClass), confusion);
+    }
+
+    /** A point of an ensemble with each stage's samples and passes, and the fast version's audit. */
+    private static Metrics.Point withEnsemble(Metrics.Point p, AttackOutcome.Ensemble ensemble, int k) {
+        List<StageCost> costs = ensemble.costs().get(k);
+        List<Metrics.Stage> stages = new ArrayList<>();
+        for (int s = 0; s < p.stages().size(); s++) {
+            StageCost c = costs.get(s);
+            Metrics.Stage plain = p.stages().get(s);
+            stages.add(s == 0 ? plain : new Metrics.Stage(plain.stage(), plain.accuracy(), c.entered(), c.left(), c.forward(), c.backward()));
+        }
+        FastAudit a = ensemble.audits() == null ? null : ensemble.audits().get(k);
+        Metrics.Audit audit = a == null ? null : new Metrics.Audit(a.robustAfterFast(), a.audited(), a.fooled(), a.tolerance(), a.upperBound(),
+                a.escalated());
+        return new Metrics.Point(p.epsilon(), p.accuracy(), p.successRate(), p.targetedSuccessRate(), p.meanLinf(), p.maxLinf(), p.meanL2(),
+                p.attacked(), p.recheckDisagreements(), p.perClassAccuracy(), List.copyOf(stages), audit);
     }
 
     static Metrics.Point point(int[] labels, int[] cleanPredicted, EpsilonOutcome e, int classes, List<String> stageNames) {

@@ -114,6 +114,7 @@ public final class ExperimentRunner {
                 log.info("figures and tables: " + drawn + " files (" + String.join(", ", spec.outputs().formats()) + ", tex, md)");
                 return doc;
             });
+            runs.forEach(r -> stageSeconds(r, phases));
             recorder.writeManifest(results, Manifest.Environment.current(threads, experimentFile.toAbsolutePath().getParent()),
                     started.toString(), Instant.now().toString(), phases.seconds());
             log.info(String.format("done in %.1f s", phases.totalSeconds()));
@@ -195,6 +196,21 @@ public final class ExperimentRunner {
                 ModelProvider.checkFits(source, data);
             } catch (UserError e) {
                 throw file.located(field, subject + e.getMessage());
+            }
+        }
+    }
+
+    /** Each ensemble stage's wall time, summed over the batches, as parts of the evaluation phase of the manifest. */
+    private static void stageSeconds(ModelRun run, PhaseTimer phases) {
+        for (var a : run.evaluation().attacks()) {
+            if (a.ensemble() == null) {
+                continue;
+            }
+            for (int k = 0; k < a.perEpsilon().size(); k++) {
+                for (var c : a.ensemble().costs().get(k).subList(1, a.stages().size())) {
+                    phases.record("evaluation: " + run.label() + ", " + a.attack() + " at eps " + a.perEpsilon().get(k).epsilon() + ", "
+                            + c.stage(), c.seconds());
+                }
             }
         }
     }

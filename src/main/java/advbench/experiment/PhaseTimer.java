@@ -24,6 +24,11 @@ final class PhaseTimer {
         });
     }
 
+    /** A part of a phase timed elsewhere (an ensemble's stage inside the evaluation), under its own name. */
+    void record(String part, double secs) {
+        seconds.put(part, Math.round(secs * 100) / 100.0);
+    }
+
     double totalSeconds() {
         return (System.nanoTime() - start) / 1e9;
     }

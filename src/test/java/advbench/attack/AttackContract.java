@@ -323,6 +323,9 @@ abstract class AttackContract {
         if (fields.contains("loss")) {
             bad.add(new String[] {"loss: hinge", "loss"});
         }
+        if (fields.contains("targets")) {
+            bad.add(new String[] {"targets: nearest", "targets"});
+        }
         for (String[] b : bad) {
             JsonMappingException e = assertThrows(JsonMappingException.class,
                     () -> ExperimentLoader.YAML.readValue("{type: " + name + ", " + b[0] + "}", AttackSpec.class), type + " " + b[0]);

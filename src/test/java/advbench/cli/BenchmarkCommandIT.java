@@ -37,6 +37,7 @@ class BenchmarkCommandIT {
         assertTrue(o.out().contains("peak resident memory"), o.out());
         assertTrue(o.out().contains("long sweep (PGD-40, 20 epsilons"), o.out());
         assertTrue(o.out().contains("AutoAttack (standard) at eps 0.1"), o.out());
+        assertTrue(o.out().contains("AutoAttack (fast) at eps 0.1"), o.out());
 
         List<Path> jsons;
         try (Stream<Path> files = Files.walk(tmp.resolve("results/benchmark"))) {
