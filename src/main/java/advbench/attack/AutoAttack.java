@@ -290,6 +290,12 @@ public final class AutoAttack implements Attack {
         public static final int FAST_TARGETS = 3;
         public static final int AUDIT_SAMPLES = 100;
         public static final int AUDIT_TOLERANCE = 0;
+        /**
+         * The fast stages' order of APGD-T's targets: the reference's, by logit. MALT's found no more
+         * (and on the undefended model one sample fewer) with 3 targets on 10-class MNIST models, at 10
+         * backward passes per sample more.
+         */
+        public static final String FAST_ORDER = "logit";
 
         public Spec {
             Norm n = ParamChecks.norm(TYPE, norm);
@@ -323,7 +329,7 @@ public final class AutoAttack implements Attack {
                     throw new advbench.SpecException("fast_targets", TYPE + " fast_targets (APGD-T's targets on every sample) must be at"
                             + " least 1 and less than target_classes (" + targetClasses + "), got " + fastTargets);
                 }
-                targets = targets == null ? "malt" : ParamChecks.targetOrder(TYPE, targets);
+                targets = targets == null ? FAST_ORDER : ParamChecks.targetOrder(TYPE, targets);
                 auditSamples = auditSamples == null ? AUDIT_SAMPLES : auditSamples;
                 if (auditSamples < 1 || auditSamples > 1_000_000) {
                     throw new advbench.SpecException("audit_samples", TYPE + " audit_samples must be at least 1 and at most 1000000, got "
@@ -346,7 +352,7 @@ public final class AutoAttack implements Attack {
             if (queries != 5000) {
                 changed.add("queries " + queries);
             }
-            if (fast && (fastTargets != Math.min(FAST_TARGETS, targetClasses - 1) || !targets.equals("malt"))) {
+            if (fast && (fastTargets != Math.min(FAST_TARGETS, targetClasses - 1) || !targets.equals(FAST_ORDER))) {
                 changed.add(targets + " " + fastTargets + " targets");
             }
             if (fast && (auditSamples != AUDIT_SAMPLES || auditTolerance != AUDIT_TOLERANCE)) {

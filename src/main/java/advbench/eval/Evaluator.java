@@ -81,12 +81,20 @@ public final class Evaluator {
             }
             List<FastAudit> audits = null;
             if (ensembleAttack != null && ensembleAttack.audit() != null) {
-                audits = new ArrayList<>();
-                for (int e = 0; e < perEps.size(); e++) {
+                FastAudit[] found = new FastAudit[perEps.size()];
+                Integer[] increasing = IntStream.range(0, perEps.size()).boxed()
+                        .sorted(java.util.Comparator.comparingDouble(planned.epsilons()::get)).toArray(Integer[]::new);
+                for (int k = 0; k < increasing.length; k++) {
+                    int e = increasing[k];
+                    if (k > 0 && sweep.skipDecided()) {
+                        // the batches' sweep carried only what the fast stages fooled; what the audit fooled at a smaller epsilon is fooled here too
+                        carryFooled(perEps.get(increasing[k - 1]), perEps.get(e), grid, increasing[k - 1], e);
+                    }
                     Audited audited = audit(model, test, ensembleAttack, tally, planned.epsilons(), e, perEps, grid);
-                    audits.add(audited.audit());
+                    found[e] = audited.audit();
                     rechecked += audited.recheckForward();
                 }
+                audits = List.of(found);
             }
             // an attack that reuses the clean pass is charged for it, as if it had run it itself; another is not
             boolean apart = along != null && !planned.attack().reusesCleanPass();
@@ -213,6 +221,23 @@ public final class Evaluator {
         return new Audited(finding, rechecked);
     }
 
+    /**
+     * Samples fooled at a smaller epsilon ({@code from}) but robust at a larger one ({@code to})
+     * take the smaller epsilon's result, as the sweep's skip_decided carries a fooled sample over:
+     * its perturbation is admissible at the larger epsilon too.
+     */
+    private static void carryFooled(EpsilonOutcome from, EpsilonOutcome to, GridRows grid, int gridFrom, int gridTo) {
+        for (int i = 0; i < to.stages().length; i++) {
+            if (to.stages()[i] == -1 && from.stages()[i] != -1) {
+                to.stages()[i] = from.stages()[i];
+                to.predicted()[i] = from.predicted()[i];
+                to.linf()[i] = from.linf()[i];
+                to.l2()[i] = from.l2()[i];
+                grid.copy(gridFrom, gridTo, i);
+            }
+        }
+    }
+
     /** Samples no stage has decided: robust so far. */
     private static boolean[] stillRobust(int[] stages) {
         boolean[] open = new boolean[stages.length];
@@ -285,6 +310,15 @@ public final class Evaluator {
                 int i = ids[rows[k]];
                 System.arraycopy(picked, k * d, pixels[e], i * d, d);
                 predicted[e][i] = adv.predicted()[rows[k]];
+            }
+        }
+
+        /** Sample i's image and prediction at epsilon {@code to} become those at {@code from}, if it is a grid sample. */
+        void copy(int from, int to, int i) {
+            if (i < samples.count()) {
+                int d = samples.pixelsPerImage();
+                System.arraycopy(pixels[from], i * d, pixels[to], i * d, d);
+                predicted[to][i] = predicted[from][i];
             }
         }
 

@@ -97,6 +97,22 @@ class FastAutoAttackTest {
         assertEquals(costs.get(1).forward(), point.stages().get(1).forward());
     }
 
+    /** What the audit fools at a smaller epsilon stays fooled at a larger one (the sweep's carry, after the audit). */
+    @Test
+    void aSampleTheAuditFoolsAtASmallerEpsilonIsFooledAtEveryLargerOne() {
+        TestFixtures.Synthetic s = TestFixtures.synthetic();
+        Evaluation ev = new Evaluator(32, Sweep.FAST, RunLog.silent()).evaluate(s.model(), s.test().first(SAMPLES),
+                List.of(new PlannedAttack(ensemble("fast", new AutoAttack.Audit(2, 5, 1_000, 3)), List.of(0.08, 0.03, 0.05))), 0);
+        List<EpsilonOutcome> perEps = ev.attacks().get(0).perEpsilon();
+        boolean[] at003 = robust(perEps.get(1));
+        boolean[] at005 = robust(perEps.get(2));
+        boolean[] at008 = robust(perEps.get(0));
+        for (int i = 0; i < SAMPLES; i++) {
+            assertTrue(at003[i] || !at005[i], "sample " + i + ": fooled at 0.03, robust at 0.05");
+            assertTrue(at005[i] || !at008[i], "sample " + i + ": fooled at 0.05, robust at 0.08");
+        }
+    }
+
     @Test
     void theAuditSubsampleIsSeededAndDoesNotDependOnTheBatches() {
         int[] robust = IntStream.range(0, 500).filter(i -> i % 3 != 0).toArray();
