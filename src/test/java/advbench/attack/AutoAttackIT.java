@@ -89,10 +89,15 @@ class AutoAttackIT {
                 "5 restarts of APGD-CE, APGD-DLR and FAB; one run per target class of APGD-T and FAB-T");
         assertEquals(List.of("clean", "APGD-CE", "APGD-DLR"), build("rand", "linf").stages());
         assertEquals("AutoAttack-plus", spec("{type: autoattack, version: plus}").label());
+        AutoAttack fast = build("fast", "linf");
+        assertEquals(List.of("clean", "APGD-CE", "APGD-T (logit 1-3)", "APGD-T (logit 4-9)", "FAB-T", "Square"), fast.stages());
+        assertEquals(List.of(1, 3, 6, 9, 1), fast.attacks().stream().map(Attack::restarts).toList(), "APGD-T's 9 targets split 3 and 6");
+        assertEquals(2, fast.audit().fastStages());
+        assertEquals("AutoAttack-fast", spec("{type: autoattack, version: fast}").label());
         Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
-                () -> advbench.experiment.ExperimentLoader.YAML.readValue("{type: autoattack, version: fast}", AttackSpec.class));
+                () -> advbench.experiment.ExperimentLoader.YAML.readValue("{type: autoattack, version: slow}", AttackSpec.class));
         assertTrue(e.getCause() instanceof advbench.SpecException s && s.field().equals("version")
-                && s.getMessage().contains("standard, plus, rand"), String.valueOf(e.getCause()));
+                && s.getMessage().contains("standard, fast, plus, rand"), String.valueOf(e.getCause()));
     }
 
     /**
