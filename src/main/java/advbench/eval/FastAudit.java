@@ -89,7 +89,7 @@ public record FastAudit(double epsilon, int robustAfterFast, int audited, int fo
     /** The log's line for this audit. */
     String describe(String attack) {
         String bound = audited == robustAfterFast
-                ? String.format(java.util.Locale.ROOT, "every one was audited")
+                ? "every one was audited"
                 : String.format(java.util.Locale.ROOT, "so at most %.2f%% of the %d (one-sided 95%%, Clopper-Pearson) would fall to them",
                         100 * upperBound, robustAfterFast);
         return String.format(java.util.Locale.ROOT, "%s at eps %s: audit: the skipped stages fooled %d of %d audited samples of the %d robust"

@@ -9,8 +9,6 @@ import advbench.RunLog;
 import advbench.TestFixtures;
 import advbench.attack.Attack;
 import advbench.attack.AutoAttack;
-import advbench.data.LabeledImages;
-import advbench.model.Classifier;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -35,11 +33,7 @@ class FastAutoAttackTest {
     }
 
     static EpsilonOutcome run(Attack attack) {
-        TestFixtures.Synthetic s = TestFixtures.synthetic();
-        LabeledImages test = s.test().first(SAMPLES);
-        Evaluation ev = new Evaluator(32, Sweep.FAST, RunLog.silent()).evaluate(s.model(), test, List.of(new PlannedAttack(attack,
-                List.of(EPS))), 0);
-        return ev.attacks().get(0).perEpsilon().get(0);
+        return evaluation(attack).attacks().get(0).perEpsilon().get(0);
     }
 
     static Evaluation evaluation(Attack attack) {
