@@ -69,12 +69,15 @@ public final class AutoAttack implements Attack {
 
     /**
      * The fast version's audit: the first {@code fastStages} attacks run on every sample; the
-     * others, the ones the fast version skips, run on a seeded random subsample of {@code samples}
-     * of the samples the fast stages left robust. When they fool more than {@code tolerance} of
-     * them, they run on every sample left and the result is the full ensemble's. The sampling and
-     * the decision are the evaluator's (they look at the whole test set, not a batch).
+     * others, the ones the fast version skips, run on two parts of the samples the fast stages left
+     * robust: the {@code nearest} with the smallest clean margin, and {@code nearest} more for as
+     * long as a block turns up a miss (0: no such part), then a seeded random subsample of {@code
+     * samples} of the rest. When the random part finds more than {@code tolerance}, or a
+     * gradient-free member fools any audited sample, they run on every sample left and the result
+     * is the full ensemble's. The sampling and the decision are the evaluator's ({@code
+     * eval.FastAuditor}: they look at the whole test set, not a batch).
      */
-    public record Audit(int fastStages, int samples, int tolerance, long seed) {}
+    public record Audit(int fastStages, int samples, int nearest, int tolerance, long seed) {}
 
     /** The fast version's audit, or null for an ensemble that runs every attack on every sample. */
     public Audit audit() {
@@ -282,13 +285,15 @@ public final class AutoAttack implements Attack {
      * says so, as the result is no longer AutoAttack's.
      */
     public record Spec(String label, String version, String norm, Integer steps, Integer targetClasses, Integer queries,
-                       Integer fastTargets, String targets, Integer auditSamples, Integer auditTolerance, List<Double> epsilons)
+                       Integer fastTargets, String targets, Integer auditSamples, Integer auditNearest, Integer auditTolerance,
+                       List<Double> epsilons)
             implements AttackSpec {
         static final String TYPE = "autoattack";
         static final List<String> VERSIONS = List.of("standard", "fast", "plus", "rand");
         /** The fast version's defaults, chosen from measurements (docs/autoattack.md, "The fast version"). */
         public static final int FAST_TARGETS = 3;
         public static final int AUDIT_SAMPLES = 100;
+        public static final int AUDIT_NEAREST = 20;
         public static final int AUDIT_TOLERANCE = 0;
         /**
          * The fast stages' order of APGD-T's targets: the reference's, by logit. MALT's found no more
@@ -317,7 +322,7 @@ public final class AutoAttack implements Attack {
             }
             boolean fast = version.equals("fast");
             for (var only : new Object[][] {{"fast_targets", fastTargets}, {"targets", targets}, {"audit_samples", auditSamples},
-                    {"audit_tolerance", auditTolerance}}) {
+                    {"audit_nearest", auditNearest}, {"audit_tolerance", auditTolerance}}) {
                 if (!fast && only[1] != null) {
                     throw new advbench.SpecException((String) only[0], TYPE + ": " + only[0] + " is an option of version: fast; version "
                             + version + " runs every stage on every sample");
@@ -334,6 +339,11 @@ public final class AutoAttack implements Attack {
                 if (auditSamples < 1 || auditSamples > 1_000_000) {
                     throw new advbench.SpecException("audit_samples", TYPE + " audit_samples must be at least 1 and at most 1000000, got "
                             + auditSamples);
+                }
+                auditNearest = auditNearest == null ? AUDIT_NEAREST : auditNearest;
+                if (auditNearest < 0 || auditNearest > 1_000_000) {
+                    throw new advbench.SpecException("audit_nearest", TYPE + " audit_nearest (the block of smallest-margin samples the"
+                            + " audit takes first; 0 for none) must be at least 0 and at most 1000000, got " + auditNearest);
                 }
                 auditTolerance = auditTolerance == null ? AUDIT_TOLERANCE : auditTolerance;
                 if (auditTolerance < 0 || auditTolerance >= auditSamples) {
@@ -355,8 +365,9 @@ public final class AutoAttack implements Attack {
             if (fast && (fastTargets != Math.min(FAST_TARGETS, targetClasses - 1) || !targets.equals(FAST_ORDER))) {
                 changed.add(targets + " " + fastTargets + " targets");
             }
-            if (fast && (auditSamples != AUDIT_SAMPLES || auditTolerance != AUDIT_TOLERANCE)) {
-                changed.add("audit " + auditSamples + (auditTolerance > 0 ? " tolerating " + auditTolerance : ""));
+            if (fast && (auditSamples != AUDIT_SAMPLES || auditNearest != AUDIT_NEAREST || auditTolerance != AUDIT_TOLERANCE)) {
+                changed.add("audit " + auditSamples + (auditNearest != AUDIT_NEAREST ? " + nearest " + auditNearest : "")
+                        + (auditTolerance > 0 ? " tolerating " + auditTolerance : ""));
             }
             label = ParamChecks.label(label, "AutoAttack" + (n == Norm.L2 ? "-L2" : "") + (version.equals("standard") ? "" : "-" + version)
                     + (changed.isEmpty() ? "" : " (" + String.join(", ", changed) + ")"));
@@ -393,7 +404,7 @@ public final class AutoAttack implements Attack {
         @Override
         public AttackSpec twiceTheSteps() {
             return new Spec(label, version, norm, AttackSpec.twice(steps, advbench.SpecException.MAX_STEPS), targetClasses,
-                    AttackSpec.twice(queries, 1_000_000), fastTargets, targets, auditSamples, auditTolerance, epsilons);
+                    AttackSpec.twice(queries, 1_000_000), fastTargets, targets, auditSamples, auditNearest, auditTolerance, epsilons);
         }
 
         @Override
@@ -402,7 +413,7 @@ public final class AutoAttack implements Attack {
                 return new AutoAttack(label, epsilonNorm(), attacksOf(version, epsilonNorm(), steps, targetClasses, queries, seed));
             }
             return new AutoAttack(label, epsilonNorm(), attacksOf(version, epsilonNorm(), steps, targetClasses, queries,
-                    TargetOrder.parse(targets), fastTargets, seed), new Audit(2, auditSamples, auditTolerance, seed));
+                    TargetOrder.parse(targets), fastTargets, seed), new Audit(2, auditSamples, auditNearest, auditTolerance, seed));
         }
     }
 }

@@ -102,7 +102,7 @@ public final class Benchmark {
         int few = Math.min(AUTOATTACK_IMAGES, test.count());
         Pairing firstFew = new Pairing(model, test.first(few));
         for (String version : List.of("standard", "fast")) {
-            Attack autoAttack = new AutoAttack.Spec(null, version, null, null, null, null, null, null, null, null, null).build(seed);
+            Attack autoAttack = new AutoAttack.Spec(null, version, null, null, null, null, null, null, null, null, null, null).build(seed);
             rates.add(firstFew.rate("AutoAttack (" + version + ") at eps 0.1, shortcuts on (default), first " + few + " images",
                     evaluated(model, test.shape(), autoAttack, 0.1), 1));
         }

@@ -82,6 +82,7 @@ public final class Evaluator {
             List<FastAudit> audits = null;
             if (ensembleAttack != null && ensembleAttack.audit() != null) {
                 FastAudit[] found = new FastAudit[perEps.size()];
+                FastAuditor auditor = new FastAuditor(model, test, batchSize, log, ensembleAttack, tally);
                 Integer[] increasing = IntStream.range(0, perEps.size()).boxed()
                         .sorted(java.util.Comparator.comparingDouble(planned.epsilons()::get)).toArray(Integer[]::new);
                 for (int k = 0; k < increasing.length; k++) {
@@ -90,7 +91,8 @@ public final class Evaluator {
                         // the batches' sweep carried only what the fast stages fooled; what the audit fooled at a smaller epsilon is fooled here too
                         carryFooled(perEps.get(increasing[k - 1]), perEps.get(e), grid, increasing[k - 1], e);
                     }
-                    Audited audited = audit(model, test, ensembleAttack, tally, planned.epsilons(), e, perEps, grid);
+                    FastAuditor.Audited audited = auditor.audit(planned.epsilons().get(e), perEps.get(e),
+                            (ids, stages) -> attackRows(model, test, ids, stages, planned.epsilons(), e, perEps, grid));
                     found[e] = audited.audit();
                     rechecked += audited.recheckForward();
                 }
@@ -189,38 +191,6 @@ public final class Evaluator {
         }
     }
 
-    /** The fast ensemble's audit at one epsilon, and what it cost the re-check. */
-    private record Audited(FastAudit audit, long recheckForward) {}
-
-    /**
-     * The fast ensemble's audit at the {@code e}-th epsilon: its skipped stages on a seeded random
-     * subsample of the samples its fast stages left robust and, when they fool more than it
-     * tolerates, on all the others too (escalation: the result is then the full ensemble's).
-     */
-    private Audited audit(Classifier model, LabeledImages test, AutoAttack fast, StageTally tally, List<Double> epsilons, int e,
-                          List<EpsilonOutcome> perEps, GridRows grid) {
-        AutoAttack.Audit plan = fast.audit();
-        Attack skipped = fast.skippedStages().reporting(tally);
-        EpsilonOutcome out = perEps.get(e);
-        double eps = epsilons.get(e);
-        int[] robust = Rows.where(stillRobust(out.stages()));
-        int[] audited = FastAudit.pick(robust, plan.samples(), plan.seed());
-        long rechecked = 0;
-        if (eps > 0 && audited.length > 0) {
-            tally.part("audit of " + audited.length + " of the " + robust.length + " robust");
-            rechecked += attackRows(model, test, audited, skipped, epsilons, e, perEps, grid);
-        }
-        int fooled = audited.length - Rows.where(Rows.pick(stillRobust(out.stages()), audited)).length;
-        FastAudit finding = FastAudit.of(eps, robust.length, audited.length, fooled, plan.tolerance());
-        log.info(finding.describe(fast.name()));
-        if (finding.escalated()) {
-            int[] others = FastAudit.notAudited(robust, audited);
-            tally.part("escalation, " + others.length + " samples");
-            rechecked += attackRows(model, test, others, skipped, epsilons, e, perEps, grid);
-        }
-        return new Audited(finding, rechecked);
-    }
-
     /**
      * Samples fooled at a smaller epsilon ({@code from}) but robust at a larger one ({@code to})
      * take the smaller epsilon's result, as the sweep's skip_decided carries a fooled sample over:
@@ -239,14 +209,6 @@ public final class Evaluator {
     }
 
     /** Samples no stage has decided: robust so far. */
-    private static boolean[] stillRobust(int[] stages) {
-        boolean[] open = new boolean[stages.length];
-        for (int i = 0; i < open.length; i++) {
-            open[i] = stages[i] == -1;
-        }
-        return open;
-    }
-
     /** {@code attack} at the e-th epsilon on some test samples (increasing), in batches, into the outcome of that epsilon. */
     private long attackRows(Classifier model, LabeledImages test, int[] ids, Attack attack, List<Double> epsilons, int e,
                             List<EpsilonOutcome> perEps, GridRows grid) {

@@ -4,24 +4,40 @@ import advbench.attack.AutoAttack;
 import advbench.attack.SampleSeeds;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.Locale;
 import java.util.stream.IntStream;
 
 /**
- * The fast AutoAttack's audit at one epsilon (see {@link AutoAttack.Audit}): which of the samples
- * the fast stages left robust the skipped stages are run on, and what their finding means. The
- * audited samples are the ones with the smallest keys drawn from (seed, sample index): a seeded
- * random subsample that does not depend on the batches.
+ * The fast AutoAttack's audit at one epsilon (see {@link AutoAttack.Audit} and {@link FastAuditor}):
+ * of the samples the fast stages left robust, which the skipped stages were run on, and what their
+ * finding means. The random part's samples are the ones with the smallest keys drawn from (seed,
+ * sample index): a seeded random subsample that does not depend on the batches.
  *
  * @param robustAfterFast samples still robust after the fast stages
- * @param audited samples the skipped stages ran on
- * @param fooled audited samples the skipped stages fooled: what the fast stages missed
- * @param upperBound one-sided 95% upper bound (Clopper-Pearson) on the share of the samples robust
- *     after the fast stages that the skipped stages would fool; 0 when every one was audited and none fooled
- * @param escalated whether the audit found more than {@code tolerance} fooled, so that the skipped
- *     stages ran on every sample left and the result is the full ensemble's
+ * @param nearest samples of the nearest part (the smallest clean margins, block by block)
+ * @param nearestFooled of them, the ones the skipped stages fooled
+ * @param random samples of the random part, drawn from the robust ones outside the nearest part
+ * @param randomFooled of them, the ones the skipped stages fooled
+ * @param byGradientFree audited samples (either part) a gradient-free stage fooled: the mark of masked gradients
+ * @param upperBound one-sided 95% upper bound (Clopper-Pearson), from the random part, on the share of
+ *     the robust samples outside the nearest part that the skipped stages would fool; 0 when every one
+ *     was audited
+ * @param escalated whether the skipped stages then ran on every sample left, so that the result is
+ *     the full ensemble's: the random part found more than {@code tolerance}, or a gradient-free
+ *     stage fooled an audited sample
  */
-public record FastAudit(double epsilon, int robustAfterFast, int audited, int fooled, int tolerance, double upperBound,
-                        boolean escalated) {
+public record FastAudit(double epsilon, int robustAfterFast, int nearest, int nearestFooled, int random, int randomFooled,
+                        int byGradientFree, int tolerance, double upperBound, boolean escalated) {
+
+    /** Samples audited, in both parts. */
+    public int audited() {
+        return nearest + random;
+    }
+
+    /** Audited samples the skipped stages fooled: what the fast stages missed among them. */
+    public int fooled() {
+        return nearestFooled + randomFooled;
+    }
 
     /** Purpose of the audit's draws (see {@link SampleSeeds}). */
     private static final long AUDIT_DRAWS = 0x0a0d17L;
@@ -33,10 +49,16 @@ public record FastAudit(double epsilon, int robustAfterFast, int audited, int fo
                 .limit(size).mapToInt(Integer::intValue).sorted().toArray();
     }
 
-    /** The audit's finding: fooled of audited, among robust; escalated when fooled exceeds the tolerance. */
-    static FastAudit of(double epsilon, int robust, int audited, int fooled, int tolerance) {
-        double upper = audited == robust ? (double) fooled / Math.max(robust, 1) : clopperPearsonUpper(fooled, audited, 0.05);
-        return new FastAudit(epsilon, robust, audited, fooled, tolerance, upper, fooled > tolerance);
+    /**
+     * The audit's finding at {@code epsilon}, among {@code robust} samples: escalated when the random
+     * part found more than the tolerance or a gradient-free stage fooled any audited sample.
+     */
+    static FastAudit of(double epsilon, int robust, int nearest, int nearestFooled, int random, int randomFooled, int byGradientFree,
+                        int tolerance) {
+        int rest = robust - nearest;
+        double upper = random >= rest ? (double) randomFooled / Math.max(rest, 1) : clopperPearsonUpper(randomFooled, random, 0.05);
+        return new FastAudit(epsilon, robust, nearest, nearestFooled, random, randomFooled, byGradientFree, tolerance, upper,
+                randomFooled > tolerance || byGradientFree > 0);
     }
 
     /**
@@ -88,13 +110,23 @@ public record FastAudit(double epsilon, int robustAfterFast, int audited, int fo
 
     /** The log's line for this audit. */
     String describe(String attack) {
-        String bound = audited == robustAfterFast
+        int rest = robustAfterFast - nearest;
+        String bound = random >= rest
                 ? "every one was audited"
-                : String.format(java.util.Locale.ROOT, "so at most %.2f%% of the %d (one-sided 95%%, Clopper-Pearson) would fall to them",
-                        100 * upperBound, robustAfterFast);
-        return String.format(java.util.Locale.ROOT, "%s at eps %s: audit: the skipped stages fooled %d of %d audited samples of the %d robust"
-                + " after the fast stages, %s; %s", attack, epsilon, fooled, audited, robustAfterFast, bound, escalated
-                ? "more than the tolerated " + tolerance + ": they run on every sample left, and the result is the full ensemble's"
-                : "not escalated: the result is the fast ensemble's");
+                : String.format(Locale.ROOT, "so at most %.2f%% of those %d (one-sided 95%%, Clopper-Pearson) would fall to them",
+                        100 * upperBound, rest);
+        String verdict;
+        if (!escalated) {
+            verdict = "not escalated: the result is the fast ensemble's";
+        } else if (byGradientFree > 0) {
+            verdict = byGradientFree + " fell to a gradient-free stage, the mark of masked gradients: the skipped stages run on every"
+                    + " sample left, and the result is the full ensemble's";
+        } else {
+            verdict = "more than the tolerated " + tolerance + " in the random part: the skipped stages run on every sample left, and"
+                    + " the result is the full ensemble's";
+        }
+        return String.format(Locale.ROOT, "%s at eps %s: audit of the %d robust after the fast stages: the skipped stages fooled %d of"
+                + " the %d nearest (smallest clean margin) and %d of %d drawn at random from the others, %s; %s", attack, epsilon,
+                robustAfterFast, nearestFooled, nearest, randomFooled, random, bound, verdict);
     }
 }

@@ -114,11 +114,14 @@ public record Metrics(int testSamples, Clean clean, List<AttackCurve> attacks, L
 
     /**
      * The fast AutoAttack's audit at one epsilon (see {@code FastAudit}): of the samples robust after
-     * its fast stages, how many the skipped stages were run on and fooled, the one-sided 95% upper
-     * bound on the share of them the full ensemble would fool, and whether the audit escalated to
-     * the full ensemble (then the accuracy is the full ensemble's).
+     * its fast stages, how many the skipped stages were run on and fooled, in all and in each part
+     * (the nearest, by smallest clean margin; the random one, from the others), how many of those a
+     * gradient-free stage fooled, the one-sided 95% upper bound on the share of the others the full
+     * ensemble would fool, and whether the audit escalated to the full ensemble (then the accuracy
+     * is the full ensemble's).
      */
-    public record Audit(int robustAfterFast, int audited, int fooled, int tolerance, double upperBound, boolean escalated) {}
+    public record Audit(int robustAfterFast, int audited, int fooled, int nearest, int nearestFooled, int random, int randomFooled,
+                        int byGradientFree, int tolerance, double upperBound, boolean escalated) {}
 
     /**
      * Per norm and epsilon, the share of samples classified correctly when clean and under every

@@ -64,8 +64,8 @@ public final class MetricsCalculator {
             stages.add(s == 0 ? plain : new Metrics.Stage(plain.stage(), plain.accuracy(), c.entered(), c.left(), c.forward(), c.backward()));
         }
         FastAudit a = ensemble.audits() == null ? null : ensemble.audits().get(k);
-        Metrics.Audit audit = a == null ? null : new Metrics.Audit(a.robustAfterFast(), a.audited(), a.fooled(), a.tolerance(), a.upperBound(),
-                a.escalated());
+        Metrics.Audit audit = a == null ? null : new Metrics.Audit(a.robustAfterFast(), a.audited(), a.fooled(), a.nearest(),
+                a.nearestFooled(), a.random(), a.randomFooled(), a.byGradientFree(), a.tolerance(), a.upperBound(), a.escalated());
         return new Metrics.Point(p.epsilon(), p.accuracy(), p.successRate(), p.targetedSuccessRate(), p.meanLinf(), p.maxLinf(), p.meanL2(),
                 p.attacked(), p.recheckDisagreements(), p.perClassAccuracy(), List.copyOf(stages), audit);
     }

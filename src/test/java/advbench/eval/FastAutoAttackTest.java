@@ -27,7 +27,7 @@ class FastAutoAttackTest {
 
     /** A cheap ensemble (the code of the defaults at small budgets): 3 target classes, 1 of them fast. */
     static AutoAttack ensemble(String version, AutoAttack.Audit audit) {
-        AutoAttack.Spec spec = new AutoAttack.Spec(null, version, null, 5, 3, 40, version.equals("fast") ? 1 : null, null, null, null, null);
+        AutoAttack.Spec spec = new AutoAttack.Spec(null, version, null, 5, 3, 40, version.equals("fast") ? 1 : null, null, null, null, null, null);
         AutoAttack built = (AutoAttack) spec.build(3);
         return audit == null ? built : new AutoAttack(built.name(), built.norm(), built.attacks(), audit);
     }
@@ -57,13 +57,13 @@ class FastAutoAttackTest {
         int robustCount = (int) IntStream.range(0, reference.length).filter(i -> reference[i]).count();
         assertTrue(robustCount > 0 && robustCount < SAMPLES, "the fixture leaves some samples robust at " + EPS + ": " + robustCount);
 
-        Evaluation all = evaluation(ensemble("fast", new AutoAttack.Audit(2, 1_000_000, 0, 3)));
+        Evaluation all = evaluation(ensemble("fast", new AutoAttack.Audit(2, 1_000_000, 0, 0, 3)));
         assertArrayEquals(reference, robust(all.attacks().get(0).perEpsilon().get(0)), "every robust sample audited: the standard verdict");
         FastAudit audit = all.attacks().get(0).ensemble().audits().get(0);
         assertEquals(audit.robustAfterFast(), audit.audited(), "every sample robust after the fast stages was audited");
 
         // a tolerance below zero escalates whatever the audit finds
-        Evaluation escalated = evaluation(ensemble("fast", new AutoAttack.Audit(2, 3, -1, 3)));
+        Evaluation escalated = evaluation(ensemble("fast", new AutoAttack.Audit(2, 3, 0, -1, 3)));
         assertArrayEquals(reference, robust(escalated.attacks().get(0).perEpsilon().get(0)), "escalated: the standard verdict");
         assertTrue(escalated.attacks().get(0).ensemble().audits().get(0).escalated());
     }
@@ -71,7 +71,7 @@ class FastAutoAttackTest {
     @Test
     void withoutEscalationTheFastResultIsAtLeastTheStandardOneAndItsAuditIsReported() {
         boolean[] reference = robust(run(ensemble("standard", null)));
-        Evaluation fast = evaluation(ensemble("fast", new AutoAttack.Audit(2, 4, 1_000, 3)));
+        Evaluation fast = evaluation(ensemble("fast", new AutoAttack.Audit(2, 4, 0, 1_000, 3)));
         AttackOutcome outcome = fast.attacks().get(0);
         boolean[] robust = robust(outcome.perEpsilon().get(0));
         for (int i = 0; i < SAMPLES; i++) {
@@ -96,7 +96,7 @@ class FastAutoAttackTest {
     void aSampleTheAuditFoolsAtASmallerEpsilonIsFooledAtEveryLargerOne() {
         TestFixtures.Synthetic s = TestFixtures.synthetic();
         Evaluation ev = new Evaluator(32, Sweep.FAST, RunLog.silent()).evaluate(s.model(), s.test().first(SAMPLES),
-                List.of(new PlannedAttack(ensemble("fast", new AutoAttack.Audit(2, 5, 1_000, 3)), List.of(0.08, 0.03, 0.05))), 0);
+                List.of(new PlannedAttack(ensemble("fast", new AutoAttack.Audit(2, 5, 2, 1_000, 3)), List.of(0.08, 0.03, 0.05))), 0);
         List<EpsilonOutcome> perEps = ev.attacks().get(0).perEpsilon();
         boolean[] at003 = robust(perEps.get(1));
         boolean[] at005 = robust(perEps.get(2));
@@ -105,6 +105,42 @@ class FastAutoAttackTest {
             assertTrue(at003[i] || !at005[i], "sample " + i + ": fooled at 0.03, robust at 0.05");
             assertTrue(at005[i] || !at008[i], "sample " + i + ": fooled at 0.05, robust at 0.08");
         }
+    }
+
+    /**
+     * The nearest part takes blocks of the smallest clean margins for as long as a block finds a
+     * miss; the random part is drawn from the others, and the skipped stages' first member takes
+     * the samples of both.
+     */
+    @Test
+    void theNearestPartGrowsByBlocksWhileItFindsAndTheRandomPartTakesTheOthers() {
+        Evaluation ev = evaluation(ensemble("fast", new AutoAttack.Audit(2, 4, 3, 1_000, 3)));
+        AttackOutcome outcome = ev.attacks().get(0);
+        FastAudit audit = outcome.ensemble().audits().get(0);
+        int robust = audit.robustAfterFast();
+        assertTrue(robust > 8, "the fixture leaves enough robust samples for both parts: " + robust);
+        assertTrue(audit.nearest() == robust || audit.nearest() % 3 == 0, "whole blocks of 3 unless the robust ran out: " + audit.nearest());
+        assertTrue(audit.nearest() >= 3);
+        assertTrue(audit.nearest() == 3 || audit.nearestFooled() > 0, "a block after the first only when the ones before found a miss");
+        assertEquals(Math.min(4, robust - audit.nearest()), audit.random());
+        if (!audit.escalated()) {
+            assertEquals(audit.audited(), outcome.ensemble().costs().get(0).get(3).entered(), "both parts go through the skipped stages");
+        }
+        Metrics.Audit written = MetricsCalculator.compute(ev).attacks().get(0).points().get(0).audit();
+        assertEquals(audit.nearest(), written.nearest());
+        assertEquals(audit.randomFooled(), written.randomFooled());
+    }
+
+    @Test
+    void aFindOfAGradientFreeStageEscalatesWhateverTheToleranceAndTheBoundIsOverTheOthers() {
+        assertTrue(FastAudit.of(0.3, 800, 20, 2, 100, 0, 1, 5).escalated(), "Square fooled an audited sample: masked gradients");
+        FastAudit nearOnly = FastAudit.of(0.1, 940, 40, 2, 100, 0, 0, 0);
+        assertFalse(nearOnly.escalated(), "FAB-T's finds among the nearest count, and do not by themselves escalate");
+        assertEquals(2, nearOnly.fooled());
+        assertEquals(140, nearOnly.audited());
+        assertEquals(1 - Math.pow(0.05, 1 / 100.0), nearOnly.upperBound(), 1e-9);
+        assertTrue(nearOnly.describe("AutoAttack-fast").contains("fooled 2 of the 40 nearest"), nearOnly.describe("AutoAttack-fast"));
+        assertEquals(0.0, FastAudit.of(0.1, 50, 30, 1, 20, 0, 0, 0).upperBound(), "the random part took all the others");
     }
 
     @Test
@@ -134,9 +170,9 @@ class FastAutoAttackTest {
         // five in 200: beta.ppf(0.95, 6, 195) = 0.0518
         assertEquals(0.05184, FastAudit.clopperPearsonUpper(5, 200, 0.05), 5e-5);
         assertEquals(1.0, FastAudit.clopperPearsonUpper(3, 3, 0.05));
-        FastAudit everyOne = FastAudit.of(0.3, 40, 40, 0, 0);
+        FastAudit everyOne = FastAudit.of(0.3, 40, 0, 0, 40, 0, 0, 0);
         assertEquals(0.0, everyOne.upperBound(), "every robust sample audited: nothing left unknown");
-        assertTrue(FastAudit.of(0.3, 700, 100, 1, 0).escalated(), "one miss beyond a tolerance of 0 escalates");
-        assertFalse(FastAudit.of(0.3, 700, 100, 1, 1).escalated());
+        assertTrue(FastAudit.of(0.3, 700, 0, 0, 100, 1, 0, 0).escalated(), "one miss beyond a tolerance of 0 escalates");
+        assertFalse(FastAudit.of(0.3, 700, 0, 0, 100, 1, 0, 1).escalated());
     }
 }

@@ -150,6 +150,8 @@ class ExperimentLoaderTest {
             Arguments.of("  - type: fgsm", "  - type: autoattack\n    version: fast\n    fast_targets: 9", "x.yaml:12: attacks[0].fast_targets: autoattack fast_targets (APGD-T's targets on every sample) must be at least 1 and less than target_classes (9), got 9"),
             Arguments.of("  - type: fgsm", "  - type: autoattack\n    version: fast\n    audit_samples: 0", "x.yaml:12: attacks[0].audit_samples: autoattack audit_samples must be at least 1"),
             Arguments.of("  - type: fgsm", "  - type: autoattack\n    version: fast\n    audit_tolerance: -1", "x.yaml:12: attacks[0].audit_tolerance: autoattack audit_tolerance"),
+            Arguments.of("  - type: fgsm", "  - type: autoattack\n    version: fast\n    audit_nearest: -1", "x.yaml:12: attacks[0].audit_nearest: autoattack audit_nearest"),
+            Arguments.of("  - type: fgsm", "  - type: autoattack\n    audit_nearest: 5", "x.yaml:11: attacks[0].audit_nearest: autoattack: audit_nearest is an option of version: fast"),
             Arguments.of("  - type: fgsm", "  - type: autoattack\n    version: fast\n    targets: nearest", "x.yaml:12: attacks[0].targets: autoattack: unknown targets 'nearest'; expected logit"),
             Arguments.of("  - type: fgsm", "  - type: apgd-t\n    targets: malt2", "x.yaml:11: attacks[0].targets: apgd-t: unknown targets 'malt2'"),
             Arguments.of("  - type: fgsm", "  - type: fab\n    targeted: false\n    targets: malt", "x.yaml:12: attacks[0].targets: fab: targets (the order of target classes) is for the targeted version"),
