@@ -56,7 +56,8 @@ public record FastAudit(double epsilon, int robustAfterFast, int nearest, int ne
     static FastAudit of(double epsilon, int robust, int nearest, int nearestFooled, int random, int randomFooled, int byGradientFree,
                         int tolerance) {
         int rest = robust - nearest;
-        double upper = random >= rest ? (double) randomFooled / Math.max(rest, 1) : clopperPearsonUpper(randomFooled, random, 0.05);
+        // at eps 0 no stage can change a prediction: the fast result is the full ensemble's, with nothing to audit
+        double upper = epsilon == 0 ? 0 : random >= rest ? (double) randomFooled / Math.max(rest, 1) : clopperPearsonUpper(randomFooled, random, 0.05);
         return new FastAudit(epsilon, robust, nearest, nearestFooled, random, randomFooled, byGradientFree, tolerance, upper,
                 randomFooled > tolerance || byGradientFree > 0);
     }
@@ -110,6 +111,9 @@ public record FastAudit(double epsilon, int robustAfterFast, int nearest, int ne
 
     /** The log's line for this audit. */
     String describe(String attack) {
+        if (epsilon == 0) {
+            return attack + " at eps 0: no perturbation, nothing to audit; the result is the full ensemble's";
+        }
         int rest = robustAfterFast - nearest;
         String bound = random >= rest
                 ? "every one was audited"

@@ -141,6 +141,9 @@ class FastAutoAttackTest {
         assertEquals(1 - Math.pow(0.05, 1 / 100.0), nearOnly.upperBound(), 1e-9);
         assertTrue(nearOnly.describe("AutoAttack-fast").contains("fooled 2 of the 40 nearest"), nearOnly.describe("AutoAttack-fast"));
         assertEquals(0.0, FastAudit.of(0.1, 50, 30, 1, 20, 0, 0, 0).upperBound(), "the random part took all the others");
+        FastAudit clean = FastAudit.of(0.0, 900, 0, 0, 0, 0, 0, 0);
+        assertEquals(0.0, clean.upperBound(), "at eps 0 nothing can be missed");
+        assertTrue(clean.describe("AutoAttack-fast").contains("nothing to audit"));
     }
 
     @Test
