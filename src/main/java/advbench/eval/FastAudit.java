@@ -16,18 +16,19 @@ import java.util.stream.IntStream;
  * @param robustAfterFast samples still robust after the fast stages
  * @param nearest samples of the nearest part (the smallest clean margins, block by block)
  * @param nearestFooled of them, the ones the skipped stages fooled
- * @param random samples of the random part, drawn from the robust ones outside the nearest part
+ * @param random samples of the random part, drawn from the robust ones outside the nearest part's first block
  * @param randomFooled of them, the ones the skipped stages fooled
+ * @param randomFrom the samples the random part was drawn from (robust, outside the first block)
  * @param byGradientFree audited samples (either part) a gradient-free stage fooled: the mark of masked gradients
  * @param upperBound one-sided 95% upper bound (Clopper-Pearson), from the random part, on the share of
- *     the robust samples outside the nearest part that the skipped stages would fool; 0 when every one
- *     was audited
+ *     the {@code randomFrom} samples that the skipped stages would fool; 0 when every one of them was
+ *     audited
  * @param escalated whether the skipped stages then ran on every sample left, so that the result is
  *     the full ensemble's: the random part found more than {@code tolerance}, or a gradient-free
  *     stage fooled an audited sample
  */
 public record FastAudit(double epsilon, int robustAfterFast, int nearest, int nearestFooled, int random, int randomFooled,
-                        int byGradientFree, int tolerance, double upperBound, boolean escalated) {
+                        int randomFrom, int byGradientFree, int tolerance, double upperBound, boolean escalated) {
 
     /** Samples audited, in both parts. */
     public int audited() {
@@ -53,12 +54,12 @@ public record FastAudit(double epsilon, int robustAfterFast, int nearest, int ne
      * The audit's finding at {@code epsilon}, among {@code robust} samples: escalated when the random
      * part found more than the tolerance or a gradient-free stage fooled any audited sample.
      */
-    static FastAudit of(double epsilon, int robust, int nearest, int nearestFooled, int random, int randomFooled, int byGradientFree,
-                        int tolerance) {
-        int rest = robust - nearest;
+    static FastAudit of(double epsilon, int robust, int nearest, int nearestFooled, int random, int randomFooled, int randomFrom,
+                        int byGradientFree, int tolerance) {
         // at eps 0 no stage can change a prediction: the fast result is the full ensemble's, with nothing to audit
-        double upper = epsilon == 0 ? 0 : random >= rest ? (double) randomFooled / Math.max(rest, 1) : clopperPearsonUpper(randomFooled, random, 0.05);
-        return new FastAudit(epsilon, robust, nearest, nearestFooled, random, randomFooled, byGradientFree, tolerance, upper,
+        double upper = epsilon == 0 ? 0
+                : random >= randomFrom ? (double) randomFooled / Math.max(randomFrom, 1) : clopperPearsonUpper(randomFooled, random, 0.05);
+        return new FastAudit(epsilon, robust, nearest, nearestFooled, random, randomFooled, randomFrom, byGradientFree, tolerance, upper,
                 randomFooled > tolerance || byGradientFree > 0);
     }
 
@@ -114,11 +115,10 @@ public record FastAudit(double epsilon, int robustAfterFast, int nearest, int ne
         if (epsilon == 0) {
             return attack + " at eps 0: no perturbation, nothing to audit; the result is the full ensemble's";
         }
-        int rest = robustAfterFast - nearest;
-        String bound = random >= rest
+        String bound = random >= randomFrom
                 ? "every one was audited"
                 : String.format(Locale.ROOT, "so at most %.2f%% of those %d (one-sided 95%%, Clopper-Pearson) would fall to them",
-                        100 * upperBound, rest);
+                        100 * upperBound, randomFrom);
         String verdict;
         if (!escalated) {
             verdict = "not escalated: the result is the fast ensemble's";
@@ -130,7 +130,7 @@ public record FastAudit(double epsilon, int robustAfterFast, int nearest, int ne
                     + " the result is the full ensemble's";
         }
         return String.format(Locale.ROOT, "%s at eps %s: audit of the %d robust after the fast stages: the skipped stages fooled %d of"
-                + " the %d nearest (smallest clean margin) and %d of %d drawn at random from the others, %s; %s", attack, epsilon,
-                robustAfterFast, nearestFooled, nearest, randomFooled, random, bound, verdict);
+                + " the %d nearest (smallest clean margin) and %d of %d drawn at random from the %d outside the first block, %s; %s",
+                attack, epsilon, robustAfterFast, nearestFooled, nearest, randomFooled, random, randomFrom, bound, verdict);
     }
 }

@@ -121,7 +121,7 @@ public record Metrics(int testSamples, Clean clean, List<AttackCurve> attacks, L
      * is the full ensemble's).
      */
     public record Audit(int robustAfterFast, int audited, int fooled, int nearest, int nearestFooled, int random, int randomFooled,
-                        int byGradientFree, int tolerance, double upperBound, boolean escalated) {}
+                        int randomFrom, int byGradientFree, int tolerance, double upperBound, boolean escalated) {}
 
     /**
      * Per norm and epsilon, the share of samples classified correctly when clean and under every

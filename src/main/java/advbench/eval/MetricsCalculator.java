@@ -65,7 +65,7 @@ public final class MetricsCalculator {
         }
         FastAudit a = ensemble.audits() == null ? null : ensemble.audits().get(k);
         Metrics.Audit audit = a == null ? null : new Metrics.Audit(a.robustAfterFast(), a.audited(), a.fooled(), a.nearest(),
-                a.nearestFooled(), a.random(), a.randomFooled(), a.byGradientFree(), a.tolerance(), a.upperBound(), a.escalated());
+                a.nearestFooled(), a.random(), a.randomFooled(), a.randomFrom(), a.byGradientFree(), a.tolerance(), a.upperBound(), a.escalated());
         return new Metrics.Point(p.epsilon(), p.accuracy(), p.successRate(), p.targetedSuccessRate(), p.meanLinf(), p.maxLinf(), p.meanL2(),
                 p.attacked(), p.recheckDisagreements(), p.perClassAccuracy(), List.copyOf(stages), audit);
     }

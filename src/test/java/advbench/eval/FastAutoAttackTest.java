@@ -109,8 +109,8 @@ class FastAutoAttackTest {
 
     /**
      * The nearest part takes blocks of the smallest clean margins for as long as a block finds a
-     * miss; the random part is drawn from the others, and the skipped stages' first member takes
-     * the samples of both.
+     * miss; the random part is drawn from the samples outside the first block and runs with it, and
+     * the skipped stages' first member takes the samples of both.
      */
     @Test
     void theNearestPartGrowsByBlocksWhileItFindsAndTheRandomPartTakesTheOthers() {
@@ -122,26 +122,29 @@ class FastAutoAttackTest {
         assertTrue(audit.nearest() == robust || audit.nearest() % 3 == 0, "whole blocks of 3 unless the robust ran out: " + audit.nearest());
         assertTrue(audit.nearest() >= 3);
         assertTrue(audit.nearest() == 3 || audit.nearestFooled() > 0, "a block after the first only when the ones before found a miss");
-        assertEquals(Math.min(4, robust - audit.nearest()), audit.random());
+        assertEquals(robust - 3, audit.randomFrom(), "drawn from the samples outside the first block");
+        assertEquals(Math.min(4, robust - 3), audit.random());
+        assertTrue(audit.audited() <= robust);
         if (!audit.escalated()) {
             assertEquals(audit.audited(), outcome.ensemble().costs().get(0).get(3).entered(), "both parts go through the skipped stages");
         }
         Metrics.Audit written = MetricsCalculator.compute(ev).attacks().get(0).points().get(0).audit();
         assertEquals(audit.nearest(), written.nearest());
         assertEquals(audit.randomFooled(), written.randomFooled());
+        assertEquals(audit.randomFrom(), written.randomFrom());
     }
 
     @Test
     void aFindOfAGradientFreeStageEscalatesWhateverTheToleranceAndTheBoundIsOverTheOthers() {
-        assertTrue(FastAudit.of(0.3, 800, 20, 2, 100, 0, 1, 5).escalated(), "Square fooled an audited sample: masked gradients");
-        FastAudit nearOnly = FastAudit.of(0.1, 940, 40, 2, 100, 0, 0, 0);
+        assertTrue(FastAudit.of(0.3, 800, 20, 2, 100, 0, 780, 1, 5).escalated(), "Square fooled an audited sample: masked gradients");
+        FastAudit nearOnly = FastAudit.of(0.1, 940, 40, 2, 100, 0, 920, 0, 0);
         assertFalse(nearOnly.escalated(), "FAB-T's finds among the nearest count, and do not by themselves escalate");
         assertEquals(2, nearOnly.fooled());
         assertEquals(140, nearOnly.audited());
         assertEquals(1 - Math.pow(0.05, 1 / 100.0), nearOnly.upperBound(), 1e-9);
         assertTrue(nearOnly.describe("AutoAttack-fast").contains("fooled 2 of the 40 nearest"), nearOnly.describe("AutoAttack-fast"));
-        assertEquals(0.0, FastAudit.of(0.1, 50, 30, 1, 20, 0, 0, 0).upperBound(), "the random part took all the others");
-        FastAudit clean = FastAudit.of(0.0, 900, 0, 0, 0, 0, 0, 0);
+        assertEquals(0.0, FastAudit.of(0.1, 50, 30, 1, 20, 0, 20, 0, 0).upperBound(), "the random part took all the others");
+        FastAudit clean = FastAudit.of(0.0, 900, 0, 0, 0, 0, 0, 0, 0);
         assertEquals(0.0, clean.upperBound(), "at eps 0 nothing can be missed");
         assertTrue(clean.describe("AutoAttack-fast").contains("nothing to audit"));
     }
@@ -173,9 +176,9 @@ class FastAutoAttackTest {
         // five in 200: beta.ppf(0.95, 6, 195) = 0.0518
         assertEquals(0.05184, FastAudit.clopperPearsonUpper(5, 200, 0.05), 5e-5);
         assertEquals(1.0, FastAudit.clopperPearsonUpper(3, 3, 0.05));
-        FastAudit everyOne = FastAudit.of(0.3, 40, 0, 0, 40, 0, 0, 0);
+        FastAudit everyOne = FastAudit.of(0.3, 40, 0, 0, 40, 0, 40, 0, 0);
         assertEquals(0.0, everyOne.upperBound(), "every robust sample audited: nothing left unknown");
-        assertTrue(FastAudit.of(0.3, 700, 0, 0, 100, 1, 0, 0).escalated(), "one miss beyond a tolerance of 0 escalates");
-        assertFalse(FastAudit.of(0.3, 700, 0, 0, 100, 1, 0, 1).escalated());
+        assertTrue(FastAudit.of(0.3, 700, 0, 0, 100, 1, 700, 0, 0).escalated(), "one miss beyond a tolerance of 0 escalates");
+        assertFalse(FastAudit.of(0.3, 700, 0, 0, 100, 1, 700, 0, 1).escalated());
     }
 }
