@@ -90,9 +90,9 @@ public final class Apgd extends IterativeAttack {
     /** Each sample's target of this run: the class at position first + draw / restarts of its order. */
     private int[] targets(Classifier model, Batch batch) {
         int[][] ranked = order.of(model, batch, norm);
-        int position = firstTarget + batch.draw() / restarts;
         int[] t = new int[batch.size()];
         for (int i = 0; i < t.length; i++) {
+            int position = firstTarget + batch.drawOf(i) / restarts;
             t[i] = ranked[i][Math.min(position, ranked[i].length - 1)];
         }
         return t;
@@ -118,11 +118,11 @@ public final class Apgd extends IterativeAttack {
     protected AscentLoop.Run newRun(Classifier model, Batch batch, double eps) {
         long[] purposes = new long[batch.size()];
         if (targetClasses == 0) {
-            java.util.Arrays.fill(purposes, batch.draw());
+            java.util.Arrays.setAll(purposes, batch::drawOf);
         } else {
             int[] t = targets(model, batch);
             for (int i = 0; i < purposes.length; i++) {
-                purposes[i] = TARGET_DRAWS + (long) t[i] * restarts + batch.draw() % restarts;
+                purposes[i] = TARGET_DRAWS + (long) t[i] * restarts + batch.drawOf(i) % restarts;
             }
         }
         return new ApgdRun(batch, eps, norm, steps, seed, purposes);

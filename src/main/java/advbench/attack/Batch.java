@@ -7,9 +7,12 @@ import java.util.Map;
 
 /**
  * What an attack works on: images (N, C, H, W) in [0, 1], their true labels, each sample's index
- * in the data set, and the draw: randomised attacks derive a per-sample random stream from the
- * sample's index and the draw, so that a sample gets the same random start whatever else shares
- * its batch, and a new one for each restart (or, in adversarial training, each epoch).
+ * in the data set, and each row's draw: randomised attacks derive a per-sample random stream from
+ * the sample's index and the draw, so that a sample gets the same random start whatever else shares
+ * its batch, and a new one for each restart (or, in adversarial training, each epoch). Multi-run
+ * attacks read a run's target class from the draw too. The draw is per row so that several runs of
+ * one sample can share a batch ({@link #stacked}): an ensemble's runs towards each target class,
+ * batched together when the samples left are too few to fill a pass.
  *
  * <p>A batch made by {@link #select} owns the images it gathered and frees them when closed; the
  * batch it came from, and one that shares its images, frees nothing.
@@ -23,24 +26,24 @@ public final class Batch implements AutoCloseable {
     private final NDArray images;
     private final int[] labels;
     private final int[] sampleIds;
-    private final int draw;
+    private final int[] draws;
     private final boolean ownsImages;
     private final Classifier.Gradient cleanPass;
     private final Map<TargetOrder, int[][]> targetOrders;
 
     public Batch(NDArray images, int[] labels, int[] sampleIds) {
-        this(images, labels, sampleIds, 0, false, null, Map.of());
+        this(images, labels, sampleIds, new int[labels.length], false, null, Map.of());
     }
 
-    private Batch(NDArray images, int[] labels, int[] sampleIds, int draw, boolean ownsImages, Classifier.Gradient cleanPass,
+    private Batch(NDArray images, int[] labels, int[] sampleIds, int[] draws, boolean ownsImages, Classifier.Gradient cleanPass,
                   Map<TargetOrder, int[][]> targetOrders) {
-        if (images.getShape().get(0) != labels.length || labels.length != sampleIds.length) {
-            throw new IllegalArgumentException("images, labels and sample ids differ in count");
+        if (images.getShape().get(0) != labels.length || labels.length != sampleIds.length || draws.length != labels.length) {
+            throw new IllegalArgumentException("images, labels, sample ids and draws differ in count");
         }
         this.images = images;
         this.labels = labels;
         this.sampleIds = sampleIds;
-        this.draw = draw;
+        this.draws = draws;
         this.ownsImages = ownsImages;
         this.cleanPass = cleanPass;
         this.targetOrders = targetOrders;
@@ -58,8 +61,19 @@ public final class Batch implements AutoCloseable {
         return sampleIds;
     }
 
+    /** Row i's draw: which random stream (restart, epoch) and, for a multi-run attack, which of its runs. */
+    public int drawOf(int row) {
+        return draws[row];
+    }
+
+    /** The draw every row shares; a stacked batch, whose rows differ, has none. */
     public int draw() {
-        return draw;
+        for (int d : draws) {
+            if (d != draws[0]) {
+                throw new IllegalStateException("the rows of a stacked batch have different draws");
+            }
+        }
+        return draws.length == 0 ? 0 : draws[0];
     }
 
     public int size() {
@@ -77,8 +91,33 @@ public final class Batch implements AutoCloseable {
      */
     public Batch select(int[] rows) {
         if (rows.length == size()) {
-            return new Batch(images, labels, sampleIds, draw, false, null, targetOrders);
+            return new Batch(images, labels, sampleIds, draws, false, null, targetOrders);
         }
+        return gather(rows, Rows.pick(draws, rows));
+    }
+
+    /**
+     * Some rows (increasing) once per run {@code firstDraw}, {@code firstDraw + 1}, ..., {@code
+     * firstDraw + runs - 1}, run by run: row {@code q * rows.length + j} is row {@code rows[j]} with
+     * draw {@code firstDraw + q}. One pass of an attack over it does the work of {@code runs}
+     * passes over the rows, for attacks whose rows do not depend on each other (every attack: a
+     * sample alone gets what it gets in any batch).
+     */
+    public Batch stacked(int[] rows, int firstDraw, int runs) {
+        int m = rows.length;
+        int[] all = new int[m * runs];
+        int[] drawn = new int[m * runs];
+        for (int q = 0; q < runs; q++) {
+            for (int j = 0; j < m; j++) {
+                all[q * m + j] = rows[j];
+                drawn[q * m + j] = firstDraw + q;
+            }
+        }
+        return gather(all, drawn);
+    }
+
+    /** These rows (any order, repeats allowed) with these draws, gathered into images of their own. */
+    private Batch gather(int[] rows, int[] rowDraws) {
         Map<TargetOrder, int[][]> picked = new EnumMap<>(TargetOrder.class);
         targetOrders.forEach((order, perRow) -> {
             int[][] p = new int[rows.length][];
@@ -88,14 +127,16 @@ public final class Batch implements AutoCloseable {
             picked.put(order, p);
         });
         try (NDArray index = images.getManager().create(Rows.toLong(rows))) {
-            return new Batch(images.get(index), Rows.pick(labels, rows), Rows.pick(sampleIds, rows), draw, true, null,
+            return new Batch(images.get(index), Rows.pick(labels, rows), Rows.pick(sampleIds, rows), rowDraws, true, null,
                     picked.isEmpty() ? Map.of() : picked);
         }
     }
 
     /** The same samples with another draw of their random streams. */
     public Batch withDraw(int draw) {
-        return new Batch(images, labels, sampleIds, draw, false, null, targetOrders);
+        int[] same = new int[size()];
+        java.util.Arrays.fill(same, draw);
+        return new Batch(images, labels, sampleIds, same, false, null, targetOrders);
     }
 
     /**
@@ -110,7 +151,7 @@ public final class Batch implements AutoCloseable {
         Map<TargetOrder, int[][]> orders = new EnumMap<>(TargetOrder.class);
         orders.putAll(targetOrders);
         orders.put(order, perRow);
-        return new Batch(images, labels, sampleIds, draw, false, cleanPass, orders);
+        return new Batch(images, labels, sampleIds, draws, false, cleanPass, orders);
     }
 
     /** The order carried by {@link #withTargetOrder}, or null. */
@@ -123,7 +164,7 @@ public final class Batch implements AutoCloseable {
      * labels))}. The pass stays the caller's to free.
      */
     public Batch withCleanPass(Classifier.Gradient pass) {
-        return new Batch(images, labels, sampleIds, draw, false, pass, targetOrders);
+        return new Batch(images, labels, sampleIds, draws, false, pass, targetOrders);
     }
 
     /** The clean pass given by {@link #withCleanPass}, or null. */

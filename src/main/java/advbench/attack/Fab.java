@@ -134,10 +134,10 @@ public final class Fab implements Attack {
         boolean[] open = new boolean[n];
         for (int i = 0; i < n; i++) {
             predicted[i] = LogitRanks.argMax(clean, classes, i);
-            target[i] = targeted ? ranked[i][Math.min(batch.draw(), ranked[i].length - 1)] : -1;
+            target[i] = targeted ? ranked[i][Math.min(batch.drawOf(i), ranked[i].length - 1)] : -1;
             open[i] = predicted[i] == labels[i] && target[i] != labels[i]; // FAB attacks the correctly classified only
         }
-        float[] x1 = !targeted && batch.draw() > 0 ? randomStart(x, batch, eps) : x.clone();
+        float[] x1 = targeted ? x.clone() : randomStarts(x, batch, eps);
         for (int it = 0; it < steps; it++) {
             int[] rows = Rows.where(open);
             if (rows.length == 0) {
@@ -202,12 +202,18 @@ public final class Fab implements Attack {
         }
     }
 
-    /** x plus a random direction scaled to eps / 2 in the attack's norm, clipped: the reference's start for restarts. */
-    private float[] randomStart(float[] x, Batch batch, double eps) {
+    /**
+     * Untargeted FAB's starts: the clean image for a row's first run (draw 0), else x plus a random
+     * direction scaled to eps / 2 in the attack's norm, clipped: the reference's start for restarts.
+     */
+    private float[] randomStarts(float[] x, Batch batch, double eps) {
         int d = batch.pixelsPerImage();
-        float[] start = new float[x.length];
+        float[] start = x.clone();
         for (int i = 0; i < batch.size(); i++) {
-            java.util.SplittableRandom random = new java.util.SplittableRandom(SampleSeeds.of(seed, batch.sampleIds()[i], 0xfabL + batch.draw()));
+            if (batch.drawOf(i) == 0) {
+                continue;
+            }
+            java.util.SplittableRandom random = new java.util.SplittableRandom(SampleSeeds.of(seed, batch.sampleIds()[i], 0xfabL + batch.drawOf(i)));
             double[] t = new double[d];
             double size = 0;
             for (int k = 0; k < d; k++) {

@@ -53,9 +53,18 @@ public record Goal(int[] labels, int[] targets, boolean earlyStop) {
         return s;
     }
 
-    /** The goal of some rows only. */
+    /** The goal of some rows only (increasing). */
     public Goal select(int[] rows) {
         return rows.length == labels.length ? this
                 : new Goal(Rows.pick(labels, rows), targets == null ? null : Rows.pick(targets, rows), earlyStop);
+    }
+
+    /** The goal of {@link Batch#stacked}'s rows: some rows (increasing), once per run. */
+    public Goal stacked(int[] rows, int runs) {
+        int[] all = new int[rows.length * runs];
+        for (int q = 0; q < runs; q++) {
+            System.arraycopy(rows, 0, all, q * rows.length, rows.length);
+        }
+        return new Goal(Rows.pick(labels, all), targets == null ? null : Rows.pick(targets, all), earlyStop);
     }
 }

@@ -91,7 +91,7 @@ public final class Pgd extends IterativeAttack {
     }
 
     private SplittableRandom stream(Batch batch, int i) {
-        return new SplittableRandom(SampleSeeds.of(seed, batch.sampleIds()[i], batch.draw()));
+        return new SplittableRandom(SampleSeeds.of(seed, batch.sampleIds()[i], batch.drawOf(i)));
     }
 
     /**

@@ -34,7 +34,7 @@ public final class RFgsm extends IterativeAttack {
         int d = batch.pixelsPerImage();
         float[] signs = new float[batch.size() * d];
         for (int i = 0; i < batch.size(); i++) {
-            SplittableRandom random = new SplittableRandom(SampleSeeds.of(seed, batch.sampleIds()[i], batch.draw()));
+            SplittableRandom random = new SplittableRandom(SampleSeeds.of(seed, batch.sampleIds()[i], batch.drawOf(i)));
             for (int k = 0; k < d; k++) {
                 signs[i * d + k] = random.nextBoolean() ? 1f : -1f;
             }

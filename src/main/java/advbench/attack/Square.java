@@ -88,7 +88,7 @@ public final class Square implements Attack {
         float[] best = new float[n * d];
         SplittableRandom[] random = new SplittableRandom[n];
         for (int i = 0; i < n; i++) {
-            random[i] = new SplittableRandom(SampleSeeds.of(seed, batch.sampleIds()[i], 0x5a1eL + batch.draw()));
+            random[i] = new SplittableRandom(SampleSeeds.of(seed, batch.sampleIds()[i], 0x5a1eL + batch.drawOf(i)));
             if (norm == Norm.LINF) {
                 SquareProposals.stripes(x, best, i, c, h, w, (float) eps, random[i]);
             } else {

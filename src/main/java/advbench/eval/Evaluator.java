@@ -61,7 +61,8 @@ public final class Evaluator {
             }
             GridRows grid = new GridRows(planned, samples);
             double[] minimalNorms = planned.attack() instanceof MinimumNorm ? new double[n] : null;
-            AutoAttack ensembleAttack = planned.attack() instanceof AutoAttack aa ? aa : null;
+            // an ensemble passes a stage's runs (target classes) together while the samples left fill less than a batch
+            AutoAttack ensembleAttack = planned.attack() instanceof AutoAttack aa ? aa.stackingUpTo(batchSize) : null;
             StageTally tally = ensembleAttack == null ? null : new StageTally(log, ensembleAttack.name(), ensembleAttack.stages());
             // the fast version's batches run its fast stages; its audit runs the others afterwards, on the whole test set's robust samples
             Attack swept = ensembleAttack == null ? planned.attack() : ensembleAttack.fastStages().reporting(tally);
@@ -208,7 +209,6 @@ public final class Evaluator {
         }
     }
 
-    /** Samples no stage has decided: robust so far. */
     /** {@code attack} at the e-th epsilon on some test samples (increasing), in batches, into the outcome of that epsilon. */
     private long attackRows(Classifier model, LabeledImages test, int[] ids, Attack attack, List<Double> epsilons, int e,
                             List<EpsilonOutcome> perEps, GridRows grid) {

@@ -33,7 +33,8 @@ final class StageTally implements AutoAttack.StageListener {
     }
 
     @Override
-    public void ran(double eps, int stage, String name, int run, int runs, int entered, int left, long nanos, long forward, long backward) {
+    public void ran(double eps, int stage, String name, int run, int stacked, int runs, int entered, int left, long nanos, long forward,
+                    long backward) {
         StageCost[] costs = perEpsilon.computeIfAbsent(eps, e -> {
             StageCost[] c = new StageCost[stages.size()];
             for (int s = 0; s < c.length; s++) {
@@ -44,8 +45,10 @@ final class StageTally implements AutoAttack.StageListener {
         // a later run of a stage begins with the samples the run before it left: only the first one adds entrants
         costs[stage] = run == 0 ? costs[stage].plus(entered, left, forward, backward, nanos / 1e9)
                 : costs[stage].plus(0, left - entered, forward, backward, nanos / 1e9);
-        log.info(String.format(Locale.ROOT, "%s at eps %s, %s: %s%s: %d -> %d robust in %.1f s", attack, eps, part, name,
-                runs > 1 ? " " + (run + 1) + "/" + runs : "", entered, left, nanos / 1e9));
+        String runsDone = runs == 1 ? "" : stacked == 1 ? " " + (run + 1) + "/" + runs : " " + (run + 1) + "-" + (run + stacked) + "/" + runs
+                + " (in one batch)";
+        log.info(String.format(Locale.ROOT, "%s at eps %s, %s: %s%s: %d -> %d robust in %.1f s", attack, eps, part, name, runsDone,
+                entered, left, nanos / 1e9));
     }
 
     /** Each stage's cost at {@code eps} ("clean" first, at no cost); stages that never ran have zeros. */

@@ -146,15 +146,26 @@ class HyperplaneProjectionTest {
         assertEquals(-0.5, e[1], 1e-12);
     }
 
-    /** The primitive merge sort orders as a stable boxed sort does, ties (many 0 and 1 pixels) and -0.0 included. */
+    /**
+     * The radix sort orders as a stable boxed sort does: ties (many 0 and 1 pixels), -0.0, values a
+     * last bit apart, the +-1e12 the L2 projection uses for unreachable coordinates, infinities and NaN.
+     */
     @Test
     void sortedIndicesAreAStableSort() {
         java.util.Random random = new java.util.Random(7);
         for (int n : new int[] {1, 2, 3, 17, 784, 3072}) {
             double[] v = new double[n];
             for (int i = 0; i < n; i++) {
-                int kind = random.nextInt(5);
-                v[i] = kind == 0 ? 0.0 : kind == 1 ? -0.0 : kind == 2 ? 1.0 : random.nextDouble() * 2 - 1;
+                int kind = random.nextInt(9);
+                v[i] = switch (kind) {
+                    case 0 -> 0.0;
+                    case 1 -> -0.0;
+                    case 2 -> 1.0;
+                    case 3 -> random.nextBoolean() ? 1e12 : -1e12;
+                    case 4 -> 1 - Math.scalb((double) random.nextInt(4), -50); // 1 - tiny: apart in the last bits only
+                    case 5 -> random.nextInt(20) == 0 ? Double.NaN : random.nextBoolean() ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY;
+                    default -> random.nextDouble() * 2 - 1;
+                };
             }
             Integer[] boxed = new Integer[n];
             for (int i = 0; i < n; i++) {
