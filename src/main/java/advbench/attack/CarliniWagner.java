@@ -1,6 +1,7 @@
 package advbench.attack;
 
 import advbench.model.Classifier;
+import advbench.model.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -208,7 +209,7 @@ public final class CarliniWagner extends MinimumNorm {
 
     /** c * max(0, z_y - max_{j != y} z_j + kappa), summed: the classification part of the objective. */
     private NDArray hinge(NDArray logits, int[] labels, NDArray weights) {
-        return Loss.ownMargin(logits, labels).add((float) confidence).maximum(0f).mul(weights).sum();
+        return Scalars.positivePart(Loss.ownMargin(logits, labels).add((float) confidence)).mul(weights).sum();
     }
 
     private static double atanh(double v) {

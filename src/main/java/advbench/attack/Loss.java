@@ -1,6 +1,7 @@
 package advbench.attack;
 
 import advbench.model.CrossEntropy;
+import advbench.model.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -114,7 +115,7 @@ public sealed interface Loss {
             NDArray target = logitOf(logits, targets);
             NDArray sorted = logits.sort(1);
             NDArray spread = sorted.get(":, " + (classes - 1))
-                    .sub(sorted.get(":, " + (classes - 3)).add(sorted.get(":, " + (classes - 4))).mul(0.5f)).add(1e-12f);
+                    .sub(Scalars.times(sorted.get(":, " + (classes - 3)).add(sorted.get(":, " + (classes - 4))), 0.5)).add(1e-12f);
             return own.sub(target).neg().div(spread);
         }
 

@@ -2,6 +2,7 @@ package advbench.train;
 
 import advbench.attack.Loss;
 import advbench.model.CrossEntropy;
+import advbench.model.Scalars;
 import ai.djl.ndarray.NDArray;
 
 /**
@@ -14,6 +15,7 @@ public final class Trades {
 
     public static NDArray loss(NDArray cleanLogits, NDArray advLogits, int[] labels, double beta) {
         NDArray ce = CrossEntropy.mean(cleanLogits, labels);
-        return ce.add(Loss.klPerSample(cleanLogits, advLogits).mean().mul((float) beta));
+        // beta kept alive as an array: DJL frees a number's scalar before the backward pass reads it (Scalars)
+        return ce.add(Scalars.times(Loss.klPerSample(cleanLogits, advLogits).mean(), beta));
     }
 }

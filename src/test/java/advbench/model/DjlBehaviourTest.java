@@ -88,6 +88,35 @@ class DjlBehaviourTest {
         }
     }
 
+    /**
+     * {@code x.mul(3f)} (and div, maximum, ... with a Java number) makes the number a scalar array
+     * and frees it when the call returns, while autograd keeps it for the backward pass: a gradient
+     * taken after other scalars have been made and freed can read one of them instead (seen here:
+     * 9.96e-25 for d(x / 2)/dx, in a few of 50 tries). {@link Scalars} keeps the scalar alive in the
+     * operand's manager; under the same churn its gradients are right every time. The unsafe form
+     * is not asserted wrong here: whether freed memory is reused is up to the allocator.
+     */
+    @Test
+    void aScalarKeptAliveGivesTheRightGradientWhereAFreedOneMayNot() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            for (int rep = 0; rep < 50; rep++) {
+                try (NDManager s = m.newSubManager()) {
+                    NDArray x = s.create(new float[] {-1f, 0.5f, 2f, 3f});
+                    x.setRequiresGradient(true);
+                    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                        NDArray y = Scalars.times(x, 0.5).add(Scalars.positivePart(x.sub(1f)));
+                        for (int k = 0; k < 200; k++) { // what reused the freed scalar's memory before
+                            s.create(1e30f).close();
+                            s.create(new float[] {Float.NaN, 7f}).close();
+                        }
+                        gc.backward(y.sum());
+                    }
+                    assertArrayEquals(new float[] {0.5f, 0.5f, 1.5f, 1.5f}, x.getGradient().toFloatArray(), 0f, "try " + rep);
+                }
+            }
+        }
+    }
+
     @Test
     void gradientsAccumulateAcrossCollectorsOnTheSameArray() {
         try (NDManager m = NDManager.newBaseManager()) {
