@@ -8,9 +8,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -29,9 +31,15 @@ public final class Classifier implements AutoCloseable {
     private final Weights weights;
     private final Trainability trainability;
     private final Preprocessing preprocessing;
+    private final List<Layer> layers;
     private final Passes passes = new Passes();
 
     Classifier(String architecture, DataShape shape, Model model, Weights weights, Preprocessing preprocessing) {
+        this(architecture, shape, model, weights, preprocessing, null);
+    }
+
+    Classifier(String architecture, DataShape shape, Model model, Weights weights, Preprocessing preprocessing, List<Layer> layers) {
+        this.layers = layers == null ? null : List.copyOf(layers);
         this.architecture = architecture;
         this.shape = shape;
         this.model = model;
@@ -56,6 +64,23 @@ public final class Classifier implements AutoCloseable {
 
     public Weights weights() {
         return weights;
+    }
+
+    /**
+     * The layers of a network built here, in order, each with its block ({@code blocks()} of the
+     * same index holds its parameters); empty for a TorchScript module, whose layers are opaque.
+     */
+    public Optional<List<Layer>> layers() {
+        return Optional.ofNullable(layers);
+    }
+
+    /** The blocks of a network built here, one per {@link #layers()}, behind any preprocessing. */
+    public List<Block> layerBlocks() {
+        if (layers().isEmpty()) {
+            throw new IllegalStateException(architecture + " is not a network built here: its layers are opaque");
+        }
+        Block network = model.getBlock() instanceof Normalized normalized ? normalized.network() : model.getBlock();
+        return network.getChildren().values();
     }
 
     public Trainability trainability() {

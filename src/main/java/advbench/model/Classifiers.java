@@ -11,6 +11,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
@@ -37,11 +38,23 @@ public final class Classifiers {
 
     /** As {@link #create(String, DataShape)}, with {@code preprocessing} (or null) in front of the network. */
     public static Classifier create(String architecture, DataShape shape, Preprocessing preprocessing) {
-        Block network = Architectures.build(architecture, shape.classes());
+        return create(architecture, Architectures.layers(architecture, shape.classes()), Architectures.build(architecture, shape.classes()),
+                shape, preprocessing);
+    }
+
+    /**
+     * A freshly initialised network of {@code layers} named {@code name} (not one of the registered
+     * architectures: a model a test builds to a purpose, say), with {@code preprocessing} or null.
+     */
+    public static Classifier ofLayers(String name, List<Layer> layers, DataShape shape, Preprocessing preprocessing) {
+        return create(name, layers, Architectures.build(layers, false), shape, preprocessing);
+    }
+
+    private static Classifier create(String architecture, List<Layer> layers, Block network, DataShape shape, Preprocessing preprocessing) {
         Block block = preprocessing == null ? network : new Normalized(network, preprocessing);
         Model model = Model.newInstance(architecture, "PyTorch");
         model.setBlock(block);
-        Classifier classifier = new Classifier(architecture, shape, model, new BuiltWeights(model), preprocessing);
+        Classifier classifier = new Classifier(architecture, shape, model, new BuiltWeights(model), preprocessing, layers);
         try {
             block.initialize(model.getNDManager(), DataType.FLOAT32, oneImage(shape));
             checkOutputs(classifier);

@@ -25,6 +25,11 @@ final class Normalized extends AbstractBlock {
         this.preprocessing = preprocessing;
     }
 
+    /** The network behind the normalisation. */
+    Block network() {
+        return network;
+    }
+
     @Override
     protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
         try (NDList normalized = new NDList(preprocessing.apply(inputs.singletonOrThrow()))) {
