@@ -3,6 +3,8 @@ package advbench.benchmark;
 import advbench.RunLog;
 import advbench.attack.Attack;
 import advbench.attack.AutoAttack;
+import advbench.bounds.BoundMethod;
+import advbench.bounds.BoundedNetwork;
 import advbench.attack.Batch;
 import advbench.attack.Fgsm;
 import advbench.attack.Norm;
@@ -73,6 +75,9 @@ public final class Benchmark {
             rates.add(pairing.rate("forward", (m, b) -> model.predict(b.images()), 1));
             rates.add(pairing.rate("FGSM sweep, 7 eps, every sample", sweep(model, new Fgsm(), SEVEN_EPSILONS, Sweep.EXHAUSTIVE), 1));
             rates.add(pairing.rate("PGD step (PGD-40 / 40), every sample", sweep(model, pgd40(seed), List.of(0.3), Sweep.EXHAUSTIVE), PGD_STEPS));
+            for (BoundMethod method : BoundMethod.values()) {
+                rates.add(pairing.rate(method.label() + " bounds of the margins at eps 0.1", bounds(model, method), 1));
+            }
         }
         Engines.seed(seed);
         try (Classifier model = Classifiers.create(name, train.shape())) {
@@ -124,6 +129,24 @@ public final class Benchmark {
     static Pgd pgd40(long seed) {
         return new Pgd("PGD-40", Norm.LINF, PGD_STEPS, StepSize.relative(2.5 / PGD_STEPS), 1, seed, null);
     }
+
+    /**
+     * Certified lower bounds of every margin over the eps-0.1 ball, in chunks of {@link #BOUND_BATCH}
+     * (CROWN-IBP's backward pass holds a coefficient per class and value of each layer).
+     */
+    private static BiConsumer<NDManager, Batch> bounds(Classifier model, BoundMethod method) {
+        BoundedNetwork network = BoundedNetwork.of(model);
+        return (m, b) -> {
+            for (int from = 0; from < b.size(); from += BOUND_BATCH) {
+                int[] rows = java.util.stream.IntStream.range(from, Math.min(b.size(), from + BOUND_BATCH)).toArray();
+                try (Batch part = b.select(rows)) {
+                    network.marginLowerBounds(part.images(), 0.1, part.labels(), method).toFloatArray();
+                }
+            }
+        };
+    }
+
+    static final int BOUND_BATCH = 100;
 
     /** The evaluator on a batch's images: what a run does with them, audit included. */
     private BiConsumer<NDManager, Batch> evaluated(Classifier model, advbench.data.DataShape shape, Attack attack, double eps) {

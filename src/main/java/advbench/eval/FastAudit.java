@@ -58,51 +58,9 @@ public record FastAudit(double epsilon, int robustAfterFast, int nearest, int ne
                         int byGradientFree, int tolerance) {
         // at eps 0 no stage can change a prediction: the fast result is the full ensemble's, with nothing to audit
         double upper = epsilon == 0 ? 0
-                : random >= randomFrom ? (double) randomFooled / Math.max(randomFrom, 1) : clopperPearsonUpper(randomFooled, random, 0.05);
+                : random >= randomFrom ? (double) randomFooled / Math.max(randomFrom, 1) : advbench.Binomial.clopperPearsonUpper(randomFooled, random, 0.05);
         return new FastAudit(epsilon, robust, nearest, nearestFooled, random, randomFooled, randomFrom, byGradientFree, tolerance, upper,
                 randomFooled > tolerance || byGradientFree > 0);
-    }
-
-    /**
-     * The one-sided upper confidence bound of a binomial share: the p at which {@code k} or fewer
-     * successes in {@code n} have probability {@code alpha} (Clopper and Pearson 1934).
-     */
-    static double clopperPearsonUpper(int k, int n, double alpha) {
-        if (n == 0 || k >= n) {
-            return 1.0;
-        }
-        double lo = (double) k / n;
-        double hi = 1.0;
-        for (int it = 0; it < 200; it++) { // bisection: P(X <= k | p) falls as p grows
-            double mid = (lo + hi) / 2;
-            if (binomialCdf(k, n, mid) > alpha) {
-                lo = mid;
-            } else {
-                hi = mid;
-            }
-        }
-        return hi;
-    }
-
-    /** P(X <= k) for X ~ Binomial(n, p), summed in log space so that large n does not underflow. */
-    static double binomialCdf(int k, int n, double p) {
-        if (p <= 0) {
-            return 1.0;
-        }
-        if (p >= 1) {
-            return k >= n ? 1.0 : 0.0;
-        }
-        double sum = 0;
-        double logP = Math.log(p);
-        double logQ = Math.log1p(-p);
-        double logChoose = 0; // log C(n, 0)
-        for (int i = 0; i <= k; i++) {
-            if (i > 0) {
-                logChoose += Math.log(n - i + 1) - Math.log(i);
-            }
-            sum += Math.exp(logChoose + i * logP + (n - i) * logQ);
-        }
-        return Math.min(1.0, sum);
     }
 
     /** The samples of {@code robust} not in {@code audited} (both increasing). */

@@ -8,17 +8,63 @@ import java.util.List;
  * fractions in [0, 1]; nothing here depends on timing, so equal runs give equal metrics.
  */
 public record Metrics(int testSamples, Clean clean, List<AttackCurve> attacks, List<WorstCase> worstCase,
-                      GradientCheck gradientCheck, List<String> warnings, List<Indicator> indicators) {
+                      GradientCheck gradientCheck, List<String> warnings, List<Indicator> indicators, List<Certified> certified,
+                      List<Smoothed> smoothing) {
 
     public Metrics(int testSamples, Clean clean, List<AttackCurve> attacks, List<WorstCase> worstCase, GradientCheck gradientCheck,
                    List<String> warnings) {
-        this(testSamples, clean, attacks, worstCase, gradientCheck, warnings, null);
+        this(testSamples, clean, attacks, worstCase, gradientCheck, warnings, null, null, null);
     }
 
     /** The same metrics with the indicators of attack failure measured for the model. */
     public Metrics withIndicators(List<Indicator> measured) {
-        return new Metrics(testSamples, clean, attacks, worstCase, gradientCheck, warnings, measured);
+        return new Metrics(testSamples, clean, attacks, worstCase, gradientCheck, warnings, measured, certified, smoothing);
     }
+
+    /**
+     * The same metrics with the model's certificates (null: none of that kind), and {@code more}
+     * warnings (a sample both certified and fooled, above all).
+     */
+    public Metrics withCertificates(List<Certified> bounds, List<Smoothed> smoothed, List<String> more) {
+        List<String> all = new java.util.ArrayList<>(warnings);
+        all.addAll(more);
+        return new Metrics(testSamples, clean, attacks, worstCase, gradientCheck, List.copyOf(all), indicators, bounds, smoothed);
+    }
+
+    /**
+     * Certified robust accuracy at each epsilon (IBP or CROWN-IBP): the share of the test samples
+     * no perturbation in the ball can fool, a lower bound of the robust accuracy, next to the worst
+     * attack's, an upper bound.
+     *
+     * @param method the bound method's label
+     */
+    public record Certified(String method, String norm, List<CertifiedPoint> points) {}
+
+    /**
+     * @param accuracy the certified share of the test samples
+     * @param worstAttack the worst case over the attacks of the norm at this epsilon, or null when none ran there
+     * @param gap worst attack minus certified: the band the true robust accuracy lies in
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record CertifiedPoint(double epsilon, double accuracy, Double worstAttack, Double gap) {}
+
+    /**
+     * Randomized smoothing (Cohen et al. 2019) at one sigma, on the first {@code samples} test
+     * samples: the smoothed classifier's own accuracy (PREDICT, abstentions counted wrong) and
+     * abstention rate, and its certified accuracy against the L2 radius (CERTIFY). These describe
+     * the smoothed classifier, not the base model the attacks ran on.
+     *
+     * @param certifiedAccuracy CERTIFY's share of correct, non-abstained answers: the certified accuracy at radius 0
+     * @param certifyAbstained CERTIFY's abstentions (pA's lower bound below 1/2)
+     * @param medianRadius the median certified radius of the samples certified correct, or null when none was
+     * @param curve certified accuracy against the L2 radius, as the corners [radius, accuracy] of a step function:
+     *     from each corner on, until the next, the accuracy is the corner's
+     * @param atRadii [radius, certified accuracy] at 0, 0.25, 0.5, ... (Cohen et al.'s table)
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Smoothed(double sigma, int n0, int n, double alpha, int samples, double cleanAccuracy, double abstained,
+                           double certifiedAccuracy, double certifyAbstained, Double medianRadius, List<double[]> curve,
+                           List<double[]> atRadii) {}
 
     /**
      * One indicator of attack failure (see {@code advbench.indicators.FailureIndicators}).

@@ -3,13 +3,14 @@ package advbench.experiment;
 import advbench.attack.Loss;
 import advbench.attack.Norm;
 import advbench.attack.Pgd;
+import advbench.bounds.BoundMethod;
 import advbench.train.Objective;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * The adversarial-training methods a {@code defence} section can name, each with its defaults and
+ * The robust-training methods a {@code defence} section can name, each with its defaults and
  * the training objective it builds. To add one: a constant here.
  */
 enum DefenceMethod {
@@ -46,7 +47,51 @@ enum DefenceMethod {
         boolean takesBeta() {
             return true;
         }
+    },
+
+    /** Gowal et al. 2018: cross-entropy on IBP's lower bounds of the margins, mixed with the natural loss. */
+    IBP("ibp", null) {
+        @Override
+        Objective objective(DefenceSpec d, long seed) {
+            return Objective.verified(BoundMethod.IBP, d.verifiedSchedule());
+        }
+
+        @Override
+        Kind kind() {
+            return Kind.VERIFIED;
+        }
+    },
+    /** Zhang et al. 2020: as ibp, on a mix of CROWN-IBP's bound (weight falling from 1 to final_beta) and IBP's. */
+    CROWN_IBP("crown-ibp", null) {
+        @Override
+        Objective objective(DefenceSpec d, long seed) {
+            return Objective.verified(BoundMethod.CROWN_IBP, d.verifiedSchedule());
+        }
+
+        @Override
+        Kind kind() {
+            return Kind.VERIFIED;
+        }
+    },
+    /** Cohen et al. 2019: cross-entropy on images under Gaussian noise of sigma, the base classifier randomized smoothing certifies. */
+    GAUSSIAN("gaussian", null) {
+        @Override
+        Objective objective(DefenceSpec d, long seed) {
+            return Objective.noise(d.sigma());
+        }
+
+        @Override
+        Kind kind() {
+            return Kind.NOISE;
+        }
     };
+
+    /** What a method trains against: an attack's examples, certified bounds, or noise; each takes its own settings. */
+    enum Kind { ADVERSARIAL, VERIFIED, NOISE }
+
+    Kind kind() {
+        return Kind.ADVERSARIAL;
+    }
 
     final String name;
     /** The only step count the method allows, or null for any. */

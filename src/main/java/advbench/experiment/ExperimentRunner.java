@@ -15,6 +15,11 @@ import advbench.eval.Metrics;
 import advbench.eval.MetricsCalculator;
 import advbench.eval.PlannedAttack;
 import advbench.eval.Summary;
+import advbench.certify.CertificateMetrics;
+import advbench.certify.CertifiedOutcome;
+import advbench.certify.Certifier;
+import advbench.certify.Contradictions;
+import advbench.certify.Smoothing;
 import advbench.figures.Figures;
 import advbench.model.BusyMachine;
 import advbench.model.Engines;
@@ -54,6 +59,8 @@ public final class ExperimentRunner {
     public record Result(Path runDir, MetricsDocument metrics) {}
 
     private final RunLog log;
+    /** Samples certified and fooled in this run, found by {@link Contradictions}: a run with any fails once its folder is written. */
+    private final List<String> contradictions = new ArrayList<>();
 
     public ExperimentRunner(RunLog log) {
         this.log = log;
@@ -68,6 +75,7 @@ public final class ExperimentRunner {
     public Result run(ExperimentSpec spec, ExperimentFile source, Options options) {
         Path experimentFile = source.path();
         Instant started = Instant.now();
+        contradictions.clear();
         ModelCache cache = ModelCache.fromEnvironment(options.env());
         OutputFolder.checkWritable(options.resultsRoot(), "--results-dir");
         OutputFolder.checkWritable(cache.root(), "model cache (BENCH_CACHE)");
@@ -119,6 +127,11 @@ public final class ExperimentRunner {
                     started.toString(), Instant.now().toString(), phases.seconds());
             log.info(String.format("done in %.1f s", phases.totalSeconds()));
             log.complete(folder.path("run.log"));
+            if (!contradictions.isEmpty()) {
+                // the run folder is complete and holds the evidence; the run itself must not pass
+                throw new advbench.RunFailure(contradictions.size() + " contradictions between certificates and attacks (a bug): "
+                        + contradictions.get(0) + "; run folder " + folder.dir());
+            }
             return new Result(folder.dir(), metrics);
         } finally {
             models.forEach(ModelProvider.Provided::close);
@@ -197,6 +210,16 @@ public final class ExperimentRunner {
             } catch (UserError e) {
                 throw file.located(field, subject + e.getMessage());
             }
+            boolean opaque = source.start() instanceof ModelSource.TorchScriptFile
+                    || source.start() instanceof ModelSource.SavedWeights saved && !advbench.model.Architectures.exists(saved.architecture());
+            if (spec.certify() != null && spec.certify().bounds() != null && opaque) {
+                throw file.located("certify.bounds", spec.certify().bounds() + " needs a network built here, whose layers it bounds one by"
+                        + " one; " + subject + "is TorchScript, whose layers are opaque (certify.smoothing certifies any model)");
+            }
+            if (spec.defence() != null && spec.defence().certifiedTraining() && opaque) {
+                throw file.located("defence.method", spec.defence().method() + " trains on certified bounds of a network built here; "
+                        + subject + "is TorchScript, whose layers are opaque");
+            }
         }
     }
 
@@ -225,6 +248,9 @@ public final class ExperimentRunner {
         Evaluation evaluation = new Evaluator(spec.evaluation().batchSize(), spec.evaluation().sweep(), log)
                 .evaluate(m.model(), test, attacks, spec.outputs().gridSamples());
         Metrics metrics = MetricsCalculator.compute(evaluation);
+        if (spec.certify() != null) {
+            metrics = certify(m, test, evaluation, metrics, spec);
+        }
         Summary.lines(m.label(), metrics).forEach(log::info);
         int indicatorSamples = spec.evaluation().indicatorSamples();
         List<LossTrace> traces = List.of();
@@ -238,5 +264,35 @@ public final class ExperimentRunner {
         }
         return new ModelRun(m.label(), m.cacheKey(), weights, m.model().architecture(), m.model().preprocessing(), origin, m.training(),
                 m.trainSamples(), m.holdoutSamples(), evaluation, metrics, traces);
+    }
+
+    /**
+     * The certify section on one model: certified bounds at its epsilons (checked against every
+     * attack: a sample certified and fooled is a bug, said as loudly as the run can), and
+     * randomized smoothing at each sigma, after the attacks so that nothing here can cost them.
+     */
+    private Metrics certify(ModelProvider.Provided m, LabeledImages test, Evaluation evaluation, Metrics metrics, ExperimentSpec spec) {
+        CertifySpec c = spec.certify();
+        Certifier certifier = new Certifier(log);
+        List<Metrics.Certified> bounds = null;
+        List<String> contradictions = List.of();
+        if (c.bounds() != null) {
+            CertifiedOutcome outcome = certifier.bounds(m.model(), test, c.boundMethod(), c.epsilonsOr(spec.epsilons()), c.batchSize());
+            bounds = List.of(CertificateMetrics.bounds(outcome, metrics.worstCase()));
+            contradictions = Contradictions.find(evaluation, outcome);
+            contradictions.forEach(line -> log.info("ERROR (" + m.label() + "): " + line));
+            this.contradictions.addAll(contradictions);
+        }
+        List<Metrics.Smoothed> smoothed = null;
+        if (c.smoothing() != null) {
+            CertifySpec.SmoothingSpec s = c.smoothing();
+            smoothed = new ArrayList<>();
+            for (double sigma : s.sigma()) {
+                Smoothing smoothing = new Smoothing(new Smoothing.Settings(sigma, s.n0(), s.n(), s.alpha(), s.batchSize()), spec.seed());
+                smoothed.add(CertificateMetrics.smoothing(certifier.smoothing(m.model(), test, smoothing, s.samples())));
+            }
+            smoothed = List.copyOf(smoothed);
+        }
+        return metrics.withCertificates(bounds, smoothed, contradictions);
     }
 }

@@ -17,10 +17,12 @@ import java.util.Set;
  * @param defence optional adversarial retraining, evaluated beside the baseline
  * @param epsilons L-infinity radii in [0, 1] (pixel scale) for every attack without its own list;
  *     0 is the clean accuracy
+ * @param certify optional certified bounds (IBP, CROWN-IBP) and randomized smoothing, beside the attacks
  * @param evaluation attack batch size, threads and the sweep's shortcuts
  */
 public record ExperimentSpec(String name, Integer seed, DatasetSpec dataset, ModelSpec model, DefenceSpec defence,
-                             List<AttackSpec> attacks, List<Double> epsilons, EvaluationSpec evaluation, OutputSpec outputs) {
+                             List<AttackSpec> attacks, List<Double> epsilons, CertifySpec certify, EvaluationSpec evaluation,
+                             OutputSpec outputs) {
 
     /** Longest experiment name: a folder name, well inside every file system's 255 bytes. */
     public static final int MAX_NAME = 100;
@@ -67,6 +69,19 @@ public record ExperimentSpec(String name, Integer seed, DatasetSpec dataset, Mod
             }
         }
         epsilons = ParamChecks.epsilons(epsilons, Norm.LINF, "epsilons");
+        if (defence != null && defence.certifiedTraining() && model.file() != null) {
+            throw new SpecException("defence.method", defence.method() + " trains on certified bounds of a network built here, layer by"
+                    + " layer; a TorchScript model's layers are opaque");
+        }
+        if (certify != null && certify.bounds() != null) {
+            if (certify.epsilons() == null && epsilons == null) {
+                throw new SpecException("certify.epsilons", "missing required field (the experiment has no epsilons for the bounds)");
+            }
+            if (model.file() != null) {
+                throw new SpecException("certify.bounds", certify.bounds() + " needs a network built here, whose layers it bounds one by one;"
+                        + " a TorchScript model's are opaque (randomized smoothing certifies any model: certify.smoothing)");
+            }
+        }
         evaluation = evaluation == null ? EvaluationSpec.DEFAULT : evaluation;
         outputs = outputs == null ? OutputSpec.DEFAULT : outputs;
     }
@@ -78,6 +93,6 @@ public record ExperimentSpec(String name, Integer seed, DatasetSpec dataset, Mod
 
     /** This experiment with other evaluation settings (the command line overrides the file's). */
     public ExperimentSpec withEvaluation(EvaluationSpec evaluation) {
-        return new ExperimentSpec(name, seed, dataset, model, defence, attacks, epsilons, evaluation, outputs);
+        return new ExperimentSpec(name, seed, dataset, model, defence, attacks, epsilons, certify, evaluation, outputs);
     }
 }

@@ -55,9 +55,9 @@ public final class ModelSources {
             Map<String, Object> defended = new TreeMap<>(inputs);
             defended.put("defence", d);
             sources.add(new ModelSource(d.method(), start.start(), start.preprocessing(),
-                    new ModelSource.Training(d.plan(m), d.objective(spec.seed()), d.holdout(), d.epsilon(), spec.seed()),
-                    String.format("adversarial %s (%s, eps %s, %d steps, %s) of %s%s for %d epochs", m.loaded() ? "fine-tuning" : "training",
-                            d.method(), d.epsilon(), d.steps(), d.step(), start.what(), m.lastLayerOnly() ? " (last layer)" : "",
+                    new ModelSource.Training(d.plan(m), d.objective(spec.seed()), d.holdout(), d.epsilon() == null ? 0 : d.epsilon(),
+                            spec.seed()),
+                    String.format("%s of %s%s for %d epochs", d.describe(m.loaded()), start.what(), m.lastLayerOnly() ? " (last layer)" : "",
                             d.epochs()), defended));
         }
         return sources;

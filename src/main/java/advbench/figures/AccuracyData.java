@@ -23,6 +23,25 @@ public record AccuracyData(String norm, List<String> models, List<String> attack
                            List<Steps> steps) {
     public static final String WORST_CASE = "worst case";
 
+    /** The line of certified accuracy by {@code method} (IBP, CROWN-IBP): a lower bound, drawn below the attacks. */
+    public static String certifiedName(String method) {
+        return "certified (" + method + ")";
+    }
+
+    public static boolean isCertified(String attack) {
+        return attack.startsWith("certified (");
+    }
+
+    /** The index of the first certified line's attack, or -1. */
+    public int certifiedAttack() {
+        for (int a = 0; a < attacks.size(); a++) {
+            if (isCertified(attacks.get(a))) {
+                return a;
+            }
+        }
+        return -1;
+    }
+
     /** @param model index into models; attack index into attacks */
     public record Line(int model, int attack, List<Stat> points) {
 
@@ -63,11 +82,12 @@ public record AccuracyData(String norm, List<String> models, List<String> attack
     /** Norms in the order the runs list them: usually L-inf, then L2. */
     public static List<String> norms(List<Configuration> configurations) {
         List<String> norms = new ArrayList<>();
-        configurations.forEach(c -> c.runs().forEach(r -> r.models().forEach(m -> m.attacks().forEach(a -> {
-            if (!norms.contains(a.norm())) {
-                norms.add(a.norm());
-            }
-        }))));
+        configurations.forEach(c -> c.runs().forEach(r -> r.models().forEach(m -> java.util.stream.Stream.concat(m.attacks().stream(),
+                m.certified().stream()).forEach(a -> {
+                    if (!norms.contains(a.norm())) {
+                        norms.add(a.norm());
+                    }
+                }))));
         return norms;
     }
 
@@ -91,11 +111,12 @@ public record AccuracyData(String norm, List<String> models, List<String> attack
                         continue;
                     }
                     List<RunData.Curve> curves = new ArrayList<>(m.attacks().stream().filter(c -> c.norm().equals(norm)).toList());
-                    if (curves.isEmpty()) {
-                        continue;
-                    }
                     if (curves.size() > 1) { // the worst case of one attack is that attack
                         m.worstCase().stream().filter(w -> w.norm().equals(norm)).forEach(curves::add);
+                    }
+                    m.certified().stream().filter(c -> c.norm().equals(norm)).forEach(curves::add);
+                    if (curves.isEmpty()) {
+                        continue;
                     }
                     if (model < 0) {
                         models.add(label);

@@ -64,7 +64,7 @@ public final class AccuracyFigure {
             boolean isWorst = line.attack() == worst;
             renderer.setSeriesPaint(i, colour);
             renderer.setSeriesFillPaint(i, colour);
-            renderer.setSeriesStroke(i, FigureStyle.line(line.attack(), isWorst));
+            renderer.setSeriesStroke(i, stroke(data, line.attack(), isWorst));
             renderer.setSeriesShape(i, FigureStyle.marker(line.attack(), isWorst));
             renderer.setSeriesShapesVisible(i, !isWorst);
             if (data.hasSteps(line.attack())) { // the step curve is this attack's line; its sweep points sit on it
@@ -84,6 +84,7 @@ public final class AccuracyFigure {
 
         XYPlot plot = new XYPlot(dataset, x, y, renderer);
         addSteps(plot, data, maxEps + pad);
+        addCertifiedBand(plot, data);
         plot.setBackgroundPaint(Color.WHITE);
         plot.setOutlineVisible(false);
         plot.setDomainGridlinePaint(FigureStyle.GRID_LINES);
@@ -140,6 +141,61 @@ public final class AccuracyFigure {
         plot.setRenderer(1, renderer);
     }
 
+    private static BasicStroke stroke(AccuracyData data, int attack, boolean isWorst) {
+        return AccuracyData.isCertified(data.attacks().get(attack)) ? FigureStyle.certifiedLine() : FigureStyle.line(attack, isWorst);
+    }
+
+    /**
+     * The band the true robust accuracy lies in, per model: from the certified line (a lower bound)
+     * up to the worst case over the attacks (an upper bound), or up to the only attack's line.
+     * Drawn behind the lines, in the model's colour.
+     */
+    private static void addCertifiedBand(XYPlot plot, AccuracyData data) {
+        int certified = data.certifiedAttack();
+        if (certified < 0) {
+            return;
+        }
+        YIntervalSeriesCollection bands = new YIntervalSeriesCollection();
+        DeviationRenderer renderer = new DeviationRenderer(false, false);
+        renderer.setAlpha(0.13f);
+        for (int m = 0; m < data.models().size(); m++) {
+            AccuracyData.Line lower = line(data, m, certified);
+            AccuracyData.Line upper = upperOf(data, m);
+            if (lower == null || upper == null) {
+                continue;
+            }
+            YIntervalSeries band = new YIntervalSeries(data.models().get(m) + " / certified to attacked");
+            for (AccuracyData.Stat p : lower.points()) {
+                AccuracyData.Stat top = upper.at(p.epsilon());
+                if (top != null) {
+                    band.add(p.epsilon(), (p.mean() + top.mean()) / 2, p.mean(), Math.max(p.mean(), top.mean()));
+                }
+            }
+            renderer.setSeriesFillPaint(bands.getSeriesCount(), FigureStyle.colour(m));
+            renderer.setSeriesPaint(bands.getSeriesCount(), FigureStyle.colour(m));
+            bands.addSeries(band);
+        }
+        if (bands.getSeriesCount() > 0) {
+            plot.setDataset(2, bands);
+            plot.setRenderer(2, renderer);
+        }
+    }
+
+    /** The attacks' upper bound of a model: its worst case, else its one attack. */
+    private static AccuracyData.Line upperOf(AccuracyData data, int model) {
+        int worst = data.attacks().indexOf(AccuracyData.WORST_CASE);
+        if (worst >= 0) {
+            return line(data, model, worst);
+        }
+        List<AccuracyData.Line> attacked = data.lines().stream()
+                .filter(l -> l.model() == model && !AccuracyData.isCertified(data.attacks().get(l.attack()))).toList();
+        return attacked.size() == 1 ? attacked.get(0) : null;
+    }
+
+    private static AccuracyData.Line line(AccuracyData data, int model, int attack) {
+        return data.lines().stream().filter(l -> l.model() == model && l.attack() == attack).findFirst().orElse(null);
+    }
+
     /** Axis label with the norm and the scale epsilon is measured on. */
     static String epsilonLabel(String norm) {
         String n = norm.equals("L-inf") ? "L\u221e" : norm;
@@ -163,8 +219,14 @@ public final class AccuracyFigure {
         int worst = data.attacks().indexOf(AccuracyData.WORST_CASE);
         for (int a = 0; a < data.attacks().size(); a++) {
             boolean isWorst = a == worst;
-            items.add(item(data.attacks().get(a), new Line2D.Double(-8, 0, 8, 0), FigureStyle.line(a, isWorst), attackPaint,
+            items.add(item(data.attacks().get(a), new Line2D.Double(-8, 0, 8, 0), stroke(data, a, isWorst), attackPaint,
                     isWorst ? null : FigureStyle.marker(a, false)));
+        }
+        if (data.certifiedAttack() >= 0) {
+            LegendItem between = new LegendItem("shaded: between certified and attacked", null, null, null,
+                    new Rectangle2D.Double(-7, -3, 14, 6), new Color(0, 0, 0, 35));
+            between.setLabelFont(style.smallFont());
+            items.add(between);
         }
         if (data.hasSpread()) {
             List<Integer> runs = data.lines().stream().flatMap(l -> l.points().stream()).map(AccuracyData.Stat::n)

@@ -64,6 +64,11 @@ public record FigureStyle(double fontSize, String title) {
                 : new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f, dash, 0f);
     }
 
+    /** A certified lower bound: heavier, dash-dotted, so that it reads as the floor under the attacks. */
+    public static BasicStroke certifiedLine() {
+        return new BasicStroke(1.6f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f, new float[] {6f, 2f, 1.2f, 2f}, 0f);
+    }
+
     /** Circle, square, triangle, diamond, down triangle, cross: cycled by attack; none for the worst case. */
     public static Shape marker(int attack, boolean worstCase) {
         float s = 1.9f;

@@ -131,6 +131,10 @@ public final class Figures {
                                    List<String> skipped) {
         accuracy(List.of(new Configuration(run.experiment(), List.of(run))), dir, options, outputs);
         FigureStyle style = options.style();
+        if (run.models().stream().anyMatch(m -> !m.smoothing().isEmpty())) {
+            figure(dir, "smoothing_certified_radius", AccuracyFigure.drawing(SmoothingFigure.chart(run.models(), style)), options.width(),
+                    options.height(), options, outputs);
+        }
         for (RunData.ModelResult model : run.models()) {
             String suffix = suffix(run, model.name());
             if (run.predictions() != null) {

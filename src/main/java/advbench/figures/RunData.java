@@ -43,13 +43,19 @@ public record RunData(Path dir, String experiment, int seed, DataShape shape, Js
      * defence method.
      *
      * @param confusion clean confusion matrix, [true][predicted]
+     * @param certified certified accuracy curves (IBP, CROWN-IBP), named "certified (method)"; empty when none
+     * @param smoothing randomized smoothing's certified-accuracy curves over the L2 radius; empty when none
      */
-    public record ModelResult(String name, double cleanAccuracy, int[][] confusion, List<Curve> attacks, List<Curve> worstCase) {
+    public record ModelResult(String name, double cleanAccuracy, int[][] confusion, List<Curve> attacks, List<Curve> worstCase,
+                              List<Curve> certified, List<Smoothed> smoothing) {
 
         public Curve attack(String attack) {
             return attacks.stream().filter(c -> c.attack().equals(attack)).findFirst().orElse(null);
         }
     }
+
+    /** Smoothing at one sigma: certified accuracy against the L2 radius, as step corners [radius, accuracy]. */
+    public record Smoothed(double sigma, int samples, List<double[]> corners) {}
 
     public String runId() {
         return SavedRun.runIdOf(dir);
@@ -74,8 +80,11 @@ public record RunData(Path dir, String experiment, int seed, DataShape shape, Js
             List<Curve> worst = model.worstCase() == null ? List.of() : model.worstCase().stream().map(w -> new Curve(
                     AccuracyData.WORST_CASE, w.norm(), w.points().stream().map(p -> new double[] {p.epsilon(), p.accuracy()}).toList()))
                     .toList();
+            List<Curve> certified = model.certified().stream().map(c -> new Curve(AccuracyData.certifiedName(c.method()), c.norm(),
+                    c.points().stream().map(p -> new double[] {p.epsilon(), p.accuracy()}).toList())).toList();
+            List<Smoothed> smoothing = model.smoothing().stream().map(sm -> new Smoothed(sm.sigma(), sm.samples(), sm.curve())).toList();
             Metrics.Clean clean = model.clean();
-            models.add(new ModelResult(model.name(), clean.accuracy(), clean.confusionMatrix(), attacks, worst));
+            models.add(new ModelResult(model.name(), clean.accuracy(), clean.confusionMatrix(), attacks, worst, certified, smoothing));
         }
         JsonNode config = run.config() == null ? null : run.config().deepCopy();
         if (config instanceof ObjectNode object) {

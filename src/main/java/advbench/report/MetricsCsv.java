@@ -56,8 +56,26 @@ public final class MetricsCsv {
                     row(sb, prefix + "worst case," + w.norm() + ",," + number(p.epsilon()), p.accuracy(), "", "", "", "", "", "");
                 }
             }
+            // certificates: a lower bound per epsilon; smoothing's certified accuracy at each table radius (the L2 radius in the epsilon column)
+            for (Metrics.Certified c : metrics.certified() == null ? List.<Metrics.Certified>of() : metrics.certified()) {
+                for (Metrics.CertifiedPoint p : c.points()) {
+                    row(sb, prefix + quote("certified (" + c.method() + ")") + "," + c.norm() + ",," + number(p.epsilon()), p.accuracy(),
+                            "", "", "", "", "", "");
+                }
+            }
+            for (Metrics.Smoothed sm : metrics.smoothing() == null ? List.<Metrics.Smoothed>of() : metrics.smoothing()) {
+                for (double[] r : sm.atRadii()) {
+                    row(sb, prefix + quote(smoothingLabel(sm.sigma())) + ",L2,," + number(r[0]), r[1], "", "", "", "", "",
+                            Integer.toString(sm.samples()));
+                }
+            }
         }
         return sb.toString();
+    }
+
+    /** How smoothing at {@code sigma} is named in tables and figures. */
+    public static String smoothingLabel(double sigma) {
+        return "smoothed, sigma " + sigma;
     }
 
     public static String perClass(Identity run, DataShape shape, List<ModelRun> models) {

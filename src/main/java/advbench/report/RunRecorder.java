@@ -118,11 +118,12 @@ public final class RunRecorder {
         var m = base.metrics();
         return new MetricsDocument(run.experiment(), run.seed(), run.data().dataset(), run.shape(), run.trainSamples(),
                 run.testSamples(), run.architecture(), base.training().history(), m.clean(), m.attacks(), m.worstCase(),
-                m.gradientCheck(), m.warnings(), m.indicators(), defended == null ? null : new MetricsDocument.Defended(defended.label(),
-                        defended.trainSamples(), defended.holdoutSamples(), defended.training().history(),
-                        defended.training().keptEpoch(), defended.training().overfitting(), defended.metrics().clean(),
-                        defended.metrics().attacks(), defended.metrics().worstCase(), defended.metrics().gradientCheck(),
-                        defended.metrics().warnings(), defended.metrics().indicators()));
+                m.gradientCheck(), m.warnings(), m.indicators(), m.certified(), m.smoothing(), defended == null ? null
+                        : new MetricsDocument.Defended(defended.label(), defended.trainSamples(), defended.holdoutSamples(),
+                        defended.training().history(), defended.training().keptEpoch(), defended.training().overfitting(),
+                        defended.metrics().clean(), defended.metrics().attacks(), defended.metrics().worstCase(),
+                        defended.metrics().gradientCheck(), defended.metrics().warnings(), defended.metrics().indicators(),
+                        defended.metrics().certified(), defended.metrics().smoothing()));
     }
 
     /** Lower-case hex SHA-256 of a file. */

@@ -30,6 +30,7 @@ public final class ModelTrainer {
     private final Objective objective;
     private final OverfitMonitor monitor;
     private final RunLog log;
+    private double bestTestAccuracy;
 
     public ModelTrainer(TrainingPlan plan, Objective objective, OverfitMonitor monitor, RunLog log) {
         this.plan = plan;
@@ -48,6 +49,7 @@ public final class ModelTrainer {
 
     public Result train(Classifier classifier, LabeledImages train, LabeledImages test, long seed) {
         List<EpochStats> history = new ArrayList<>();
+        bestTestAccuracy = 0;
         Random shuffle = new Random(seed);
         int updatesPerEpoch = (train.count() + plan.batchSize() - 1) / plan.batchSize();
         DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
@@ -104,6 +106,7 @@ public final class ModelTrainer {
         long start = System.nanoTime();
         int[] order = permutation(train.count(), shuffle);
         int batches = (order.length + plan.batchSize() - 1) / plan.batchSize();
+        objective.beginEpoch(epoch, batches);
         double lossSum;
         long correct;
         try (Progress bar = log.progress("epoch " + epoch + "/" + plan.epochs(), train.count(), "img");
@@ -132,6 +135,14 @@ public final class ModelTrainer {
         makeTrainable(classifier);
         EpochStats stats = new EpochStats(epoch, lossSum / train.count(), (double) correct / train.count(),
                 testAccuracy, robust, (System.nanoTime() - start) / 1e9);
+        bestTestAccuracy = Math.max(bestTestAccuracy, testAccuracy);
+        double chance = 1.0 / test.shape().classes();
+        if (testAccuracy < 1.5 * chance && bestTestAccuracy > 3 * chance) {
+            // a loss on certified bounds has a trivial minimum, a network with one output for every input
+            log.info(String.format(java.util.Locale.ROOT, "warning: test accuracy fell to %.2f%% (chance is %.2f%%, an earlier epoch had"
+                    + " %.2f%%): the network has collapsed; with ibp or crown-ibp, lengthen the ramp or lower epsilon or the learning rate",
+                    100 * testAccuracy, 100 * chance, 100 * bestTestAccuracy));
+        }
         log.info(String.format("epoch %d/%d: loss %.4f, train accuracy %.2f%%, test accuracy %.2f%%%s (%.1f s)",
                 epoch, plan.epochs(), stats.meanLoss(), 100 * stats.trainAccuracy(), 100 * stats.testAccuracy(),
                 robust == null ? "" : String.format(", held-out PGD-10 accuracy %.2f%%", 100 * robust), stats.seconds()));

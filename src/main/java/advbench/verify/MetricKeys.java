@@ -9,8 +9,9 @@ import java.util.Map;
 /**
  * Flattens a run's metrics into the numbers a reference pins down, under readable keys:
  * {@code clean/accuracy}, {@code <attack>/eps=<eps>/accuracy} (also success_rate and
- * targeted_success_rate) and {@code worst_case/<norm>/eps=<eps>/accuracy}; the same keys under
- * {@code defended/} for an adversarially trained model.
+ * targeted_success_rate), {@code worst_case/<norm>/eps=<eps>/accuracy}, {@code
+ * certified/<method>/eps=<eps>/accuracy} and {@code smoothing/sigma=<sigma>/clean_accuracy} and {@code
+ * .../radius=<r>/accuracy}; the same keys under {@code defended/} for an adversarially trained model.
  */
 public final class MetricKeys {
     private MetricKeys() {}
@@ -39,6 +40,18 @@ public final class MetricKeys {
         for (Metrics.WorstCase w : model.worstCase() == null ? List.<Metrics.WorstCase>of() : model.worstCase()) {
             for (Metrics.WorstPoint p : w.points()) {
                 out.put(prefix + "worst_case/" + w.norm() + "/eps=" + p.epsilon() + "/accuracy", p.accuracy());
+            }
+        }
+        for (Metrics.Certified c : model.certified()) {
+            for (Metrics.CertifiedPoint p : c.points()) {
+                out.put(prefix + "certified/" + c.method() + "/eps=" + p.epsilon() + "/accuracy", p.accuracy());
+            }
+        }
+        for (Metrics.Smoothed sm : model.smoothing()) {
+            String key = prefix + "smoothing/sigma=" + sm.sigma() + "/";
+            out.put(key + "clean_accuracy", sm.cleanAccuracy());
+            for (double[] r : sm.atRadii()) {
+                out.put(key + "radius=" + r[0] + "/accuracy", r[1]);
             }
         }
     }

@@ -169,13 +169,13 @@ class FastAutoAttackTest {
     @Test
     void clopperPearsonUpperBoundsMatchTheirClosedFormsAndTables() {
         // no success in n: the bound is 1 - alpha^(1/n)
-        assertEquals(1 - Math.pow(0.05, 1 / 100.0), FastAudit.clopperPearsonUpper(0, 100, 0.05), 1e-9);
-        assertEquals(1 - Math.pow(0.05, 1 / 20.0), FastAudit.clopperPearsonUpper(0, 20, 0.05), 1e-9);
+        assertEquals(1 - Math.pow(0.05, 1 / 100.0), advbench.Binomial.clopperPearsonUpper(0, 100, 0.05), 1e-9);
+        assertEquals(1 - Math.pow(0.05, 1 / 20.0), advbench.Binomial.clopperPearsonUpper(0, 20, 0.05), 1e-9);
         // one in 100: 0.0466 (one-sided 95%, e.g. scipy.stats.beta.ppf(0.95, 2, 99))
-        assertEquals(0.04656, FastAudit.clopperPearsonUpper(1, 100, 0.05), 5e-5);
+        assertEquals(0.04656, advbench.Binomial.clopperPearsonUpper(1, 100, 0.05), 5e-5);
         // five in 200: beta.ppf(0.95, 6, 195) = 0.0518
-        assertEquals(0.05184, FastAudit.clopperPearsonUpper(5, 200, 0.05), 5e-5);
-        assertEquals(1.0, FastAudit.clopperPearsonUpper(3, 3, 0.05));
+        assertEquals(0.05184, advbench.Binomial.clopperPearsonUpper(5, 200, 0.05), 5e-5);
+        assertEquals(1.0, advbench.Binomial.clopperPearsonUpper(3, 3, 0.05));
         FastAudit everyOne = FastAudit.of(0.3, 40, 0, 0, 40, 0, 40, 0, 0);
         assertEquals(0.0, everyOne.upperBound(), "every robust sample audited: nothing left unknown");
         assertTrue(FastAudit.of(0.3, 700, 0, 0, 100, 1, 700, 0, 0).escalated(), "one miss beyond a tolerance of 0 escalates");

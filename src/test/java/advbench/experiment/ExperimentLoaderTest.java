@@ -175,7 +175,21 @@ class ExperimentLoaderTest {
             Arguments.of("seed: 3", "seed: 3\nevaluation:\n  batch_size: 0", "x.yaml:4: evaluation.batch_size: must be at least 1, got 0"),
             Arguments.of("seed: 3", "seed: 3\nevaluation:\n  indicator_samples: -1", "x.yaml:4: evaluation.indicator_samples: must be at least 0, got -1"),
             Arguments.of("seed: 3", "seed: 3\nevaluation:\n  skip_decided: maybe", "x.yaml:4: evaluation.skip_decided: expected a Boolean"),
-            Arguments.of("seed: 3", "seed: 3\noutputs:\n  eval_batch_size: 100", "x.yaml:4: outputs.eval_batch_size: 'eval_batch_size' has moved to evaluation.batch_size"));
+            Arguments.of("seed: 3", "seed: 3\noutputs:\n  eval_batch_size: 100", "x.yaml:4: outputs.eval_batch_size: 'eval_batch_size' has moved to evaluation.batch_size"),
+            Arguments.of("seed: 3", "seed: 3\ncertify:\n  smoothing:\n    sigma: [0.25, 0]", "x.yaml:5: certify.smoothing.sigma[1]: the noise's standard deviation must be positive"),
+            Arguments.of("seed: 3", "seed: 3\ncertify:\n  smoothing:\n    sigma: [0.25]\n    alpha: 1.5", "x.yaml:6: certify.smoothing.alpha: the failure probability must be in (0, 1), got 1.5"),
+            Arguments.of("seed: 3", "seed: 3\ncertify:\n  smoothing:\n    sigma: [0.25]\n    n0: 200\n    n: 100", "x.yaml:6: certify.smoothing.n0: the selection draws (n0 = 200) must not exceed the estimation draws (n = 100)"),
+            Arguments.of("seed: 3", "seed: 3\ncertify:\n  bounds: deepz", "x.yaml:4: certify.bounds: unknown bound method 'deepz'; expected ibp or crown-ibp"),
+            Arguments.of("seed: 3", "seed: 3\ncertify:\n  bounds: ibp\n  norm: l2", "x.yaml:5: certify.norm: IBP and CROWN-IBP bound L-inf balls here, not l2"),
+            Arguments.of("seed: 3", "seed: 3\ncertify: {}", "x.yaml:3: certify.bounds: give bounds (ibp or crown-ibp), smoothing, or both"),
+            Arguments.of("  architecture: mlp\n  epochs: 1", "  file: m.pt\ncertify:\n  bounds: ibp", "x.yaml:9: certify.bounds: ibp needs a network built here"),
+            Arguments.of("  architecture: mlp\n  epochs: 1", "  file: m.pt\ndefence:\n  method: crown-ibp\n  epsilon: 0.3", "x.yaml:9: defence.method: crown-ibp trains on certified bounds of a network built here"),
+            Arguments.of("seed: 3", "seed: 3\ndefence:\n  method: gaussian\n  epsilon: 0.3", "x.yaml:5: defence.epsilon: gaussian trains on Gaussian noise of sigma"),
+            Arguments.of("seed: 3", "seed: 3\ndefence:\n  method: gaussian", "x.yaml:3: defence.sigma: missing required field"),
+            Arguments.of("seed: 3", "seed: 3\ndefence:\n  method: ibp\n  epsilon: 0.3\n  steps: 7", "x.yaml:6: defence.steps: is not a setting of ibp"),
+            Arguments.of("seed: 3", "seed: 3\ndefence:\n  method: ibp\n  epsilon: 0.3\n  final_beta: 0.5", "x.yaml:6: defence.final_beta: only crown-ibp mixes"),
+            Arguments.of("seed: 3", "seed: 3\ndefence:\n  method: crown-ibp\n  epsilon: 0.3\n  epochs: 10\n  ramp: 20", "x.yaml:7: defence.ramp: must be at most 9, got 20"),
+            Arguments.of("seed: 3", "seed: 3\ndefence:\n  method: pgd\n  epsilon: 0.3\n  sigma: 0.5", "x.yaml:6: defence.sigma: is not a setting of pgd"));
     }
 
     /** Each bad file must give one line naming the file, the line and the field. */
