@@ -47,6 +47,8 @@ public final class Attacks {
         register("fmn", Fmn.Spec.class, "FMN (Pintor et al. 2021): fast minimum-norm attack in L-inf, L2 or L1");
         register("cw", CarliniWagner.Spec.class, "Carlini-Wagner L2 (2017): minimum norm, Adam on a hinge with a binary search over"
                 + " its constant");
+        register("hsja", HopSkipJump.Spec.class, "HopSkipJump (Chen et al. 2020): minimum norm from predicted labels alone, untargeted;"
+                + " boundary normals estimated by label queries, a geometric step, a binary search");
     }
 
     /** Type name to parameters record, in the order they are listed to users. */

@@ -155,6 +155,16 @@ public abstract class IterativeAttack implements Traceable {
         return AscentLoop.run(model, batch, Goal.untargeted(batch.labels()), ascended, steps, 1, newRun(model, batch, eps), null);
     }
 
+    /**
+     * The final iterate of one run towards {@code goal} (its targets, if any), no success
+     * bookkeeping and no early stop: what a transfer attack carries from its source model to the
+     * evaluated one, where the first point that fooled the source would barely cross its boundary.
+     */
+    public NDArray craftFor(Classifier model, Batch batch, Goal goal, double eps) {
+        Goal all = new Goal(goal.labels(), goal.targets(), false);
+        return AscentLoop.run(model, batch, all, lossFor(model, batch), steps, eot(), newRun(model, batch, eps), null);
+    }
+
     /** One run with no early stop, each iterate's loss (as the run compares it) and success recorded: steps + 1 rows. */
     @Override
     public Trace trace(Classifier model, Batch batch, Goal goal, double eps) {

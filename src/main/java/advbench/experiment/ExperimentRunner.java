@@ -82,9 +82,11 @@ public final class ExperimentRunner {
         int threads = Engines.configure(spec.evaluation().threads());
         PhaseTimer phases = new PhaseTimer();
         List<ModelSource> sources = modelSources(spec, options, source);
-        List<PlannedAttack> attacks = plannedAttacks(spec);
+        java.util.Map<Integer, ModelSource> transferSources = transferSources(spec, options, source);
+        plannedAttacks(spec); // every attack builds before any work
         Dataset data = phases.time("data", () -> loadData(spec, options, source));
         checkAgainstData(spec, sources, data, source);
+        checkTransferSources(transferSources, data, source);
         log.info(String.format("data: %s, %d training and %d test images of %s, %d classes", data.name(), data.train().count(),
                 data.test().count(), data.shape().describeImage(), data.shape().classes()));
         LabeledImages attacked = spec.evaluation().of(data.test());
@@ -108,8 +110,13 @@ public final class ExperimentRunner {
         folder.writeString("config.yaml", config);
         ModelProvider provider = new ModelProvider(cache, options.retrain(), log);
         List<ModelProvider.Provided> models = new ArrayList<>();
+        java.util.Map<Integer, ModelProvider.Provided> sourceModels = new java.util.TreeMap<>();
         try {
-            phases.run("training", () -> sources.forEach(s -> models.add(provider.provide(s, data))));
+            phases.run("training", () -> {
+                sources.forEach(s -> models.add(provider.provide(s, data)));
+                transferSources.forEach((i, s) -> sourceModels.put(i, provider.provide(s, data)));
+            });
+            List<PlannedAttack> attacks = plannedAttacks(spec, sourceModels);
             RunRecorder recorder = new RunRecorder(folder);
             List<ModelRun> runs = phases.time("evaluation", () -> java.util.stream.IntStream.range(0, models.size())
                     .mapToObj(i -> evaluate(models.get(i), sources.get(i).start().origin(), recorder, attacked, attacks, spec)).toList());
@@ -135,8 +142,48 @@ public final class ExperimentRunner {
             return new Result(folder.dir(), metrics);
         } finally {
             models.forEach(ModelProvider.Provided::close);
+            sourceModels.values().forEach(ModelProvider.Provided::close);
             log.close();
         }
+    }
+
+    /**
+     * The source models of the transfer attacks, by attack index: each a model section of its own
+     * ({@code attacks[i].source}), found and read before any data is loaded.
+     */
+    static java.util.Map<Integer, ModelSource> transferSources(ExperimentSpec spec, Options options, ExperimentFile source) {
+        java.util.Map<Integer, ModelSource> out = new java.util.TreeMap<>();
+        for (int i = 0; i < spec.attacks().size(); i++) {
+            if (spec.attacks().get(i) instanceof AttackEntry e && e.source() != null) {
+                try {
+                    out.put(i, ModelSources.transferSource(spec, e.source(), options.baseDir(), "source of " + e.label()));
+                } catch (SpecException ex) {
+                    throw source.located("attacks[" + i + "].source." + ex.field(), ex.getMessage());
+                }
+            }
+        }
+        return out;
+    }
+
+    /** A transfer source must take the data's images and give its classes, as the evaluated model does. */
+    private static void checkTransferSources(java.util.Map<Integer, ModelSource> sources, Dataset data, ExperimentFile file) {
+        sources.forEach((i, s) -> {
+            try {
+                ModelProvider.checkFits(s, data);
+            } catch (UserError e) {
+                throw file.located("attacks[" + i + "].source", "the transfer source " + e.getMessage());
+            }
+        });
+    }
+
+    /** The experiment's attacks with their transfer sources, once the source models are there. */
+    static List<PlannedAttack> plannedAttacks(ExperimentSpec spec, java.util.Map<Integer, ModelProvider.Provided> sources) {
+        List<PlannedAttack> planned = new ArrayList<>(plannedAttacks(spec));
+        sources.forEach((i, m) -> {
+            AttackEntry e = (AttackEntry) spec.attacks().get(i);
+            planned.set(i, new PlannedAttack(e.build(spec.seed(), m.model()), spec.epsilonsFor(e), null));
+        });
+        return List.copyOf(planned);
     }
 
     /**
@@ -239,10 +286,13 @@ public final class ExperimentRunner {
     }
 
     /** Saves the model's weights into the run folder and sweeps every attack over the test set. */
-    private ModelRun evaluate(ModelProvider.Provided m, ModelSource.Origin origin, RunRecorder recorder, LabeledImages test,
+    private ModelRun evaluate(ModelProvider.Provided provided, ModelSource.Origin origin, RunRecorder recorder, LabeledImages test,
                               List<PlannedAttack> attacks, ExperimentSpec spec) {
-        String weights = recorder.saveWeights(m.label(), m.model());
-        log.info("evaluating " + m.label());
+        String weights = recorder.saveWeights(provided.label(), provided.model());
+        // the model section's input transformation is part of what is evaluated, not of what was trained
+        ModelProvider.Provided m = spec.model().transform() == null ? provided
+                : provided.evaluatedAs(provided.model().defendedBy(spec.model().transform().transform()));
+        log.info("evaluating " + m.label() + (spec.model().transform() == null ? "" : " behind " + m.model().transform().label()));
         // the attacks draw from their own seeded streams; this seeds what a randomised model draws in libtorch
         Engines.seed(spec.seed());
         Evaluation evaluation = new Evaluator(spec.evaluation().batchSize(), spec.evaluation().sweep(), log)

@@ -4,6 +4,8 @@ import advbench.SpecException;
 import advbench.attack.AttackSpec;
 import advbench.attack.Norm;
 import advbench.attack.ParamChecks;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -21,7 +23,8 @@ import java.util.Set;
  * @param evaluation attack batch size, threads and the sweep's shortcuts
  */
 public record ExperimentSpec(String name, Integer seed, DatasetSpec dataset, ModelSpec model, DefenceSpec defence,
-                             List<AttackSpec> attacks, List<Double> epsilons, CertifySpec certify, EvaluationSpec evaluation,
+                             @JsonDeserialize(contentUsing = AttackEntry.Reader.class)
+                             @JsonSerialize(contentUsing = AttackEntry.Writer.class) List<AttackSpec> attacks, List<Double> epsilons, CertifySpec certify, EvaluationSpec evaluation,
                              OutputSpec outputs) {
 
     /** Longest experiment name: a folder name, well inside every file system's 255 bytes. */
@@ -69,6 +72,16 @@ public record ExperimentSpec(String name, Integer seed, DatasetSpec dataset, Mod
             }
         }
         epsilons = ParamChecks.epsilons(epsilons, Norm.LINF, "epsilons");
+        for (int i = 0; i < attacks.size(); i++) {
+            if (attacks.get(i) instanceof AttackEntry e && e.bpda() != null && model.transform() == null) {
+                throw new SpecException("attacks[" + i + "].bpda", "the model has no input transformation (model.transform) for BPDA to pass"
+                        + "; without one the attack's gradient is the model's own");
+            }
+        }
+        if (model.transform() != null && certify != null && certify.bounds() != null) {
+            throw new SpecException("certify.bounds", "the bounds do not see through model.transform (" + model.transform().type()
+                    + "): they would certify the network without its defence");
+        }
         if (defence != null && defence.certifiedTraining() && model.file() != null) {
             throw new SpecException("defence.method", defence.method() + " trains on certified bounds of a network built here, layer by"
                     + " layer; a TorchScript model's layers are opaque");

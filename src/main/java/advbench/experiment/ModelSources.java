@@ -64,6 +64,21 @@ public final class ModelSources {
     }
 
     /**
+     * The source model of a transfer attack ({@code attacks[i].source}): a model section of its own,
+     * started and trained (or loaded, or taken from the cache) as a baseline is, on the same data
+     * and seed. A missing file or run is a {@link SpecException} of its field.
+     */
+    static ModelSource transferSource(ExperimentSpec spec, ModelSpec m, Path baseDir, String label) {
+        Start start = start(m, baseDir);
+        Map<String, Object> inputs = cacheInputs(spec, m, start);
+        ModelSource.Training training = m.loaded() && m.epochs() == 0 ? null
+                : new ModelSource.Training(m.plan(), Objective.standard(), 0, 0, spec.seed());
+        String what = m.loaded() ? (m.epochs() == 0 ? "evaluating " + start.what() + " as loaded" : "fine-tuning " + start.what())
+                : "training " + m.architecture() + " for " + m.epochs() + " epochs";
+        return new ModelSource(label, start.start(), start.preprocessing(), training, what + " (the source of " + label + ")", inputs);
+    }
+
+    /**
      * Where the weights start, with how logs name it and what identifies it in cache keys.
      *
      * @param identity the start's content for the model cache key (file SHA-256 and kind), or null for an architecture
@@ -133,6 +148,10 @@ public final class ModelSources {
      * weights. A loaded model's start counts by its content (SHA-256), not by its path.
      */
     static Map<String, Object> cacheInputs(ExperimentSpec spec, Start start) {
+        return cacheInputs(spec, spec.model(), start);
+    }
+
+    private static Map<String, Object> cacheInputs(ExperimentSpec spec, ModelSpec model, Start start) {
         Map<String, Object> inputs = new TreeMap<>();
         if (spec.dataset().classNames() != null) {
             // the names' count can exceed the largest label: it sets the model's outputs
@@ -141,7 +160,7 @@ public final class ModelSources {
         inputs.put("train_subset", spec.dataset().trainSubset());
         inputs.put("test_subset", spec.dataset().testSubset());
         inputs.put("seed", spec.seed());
-        inputs.put("model", spec.model().withoutPaths());
+        inputs.put("model", model.withoutPaths());
         if (start.identity() != null) {
             inputs.put("start", start.identity());
         }

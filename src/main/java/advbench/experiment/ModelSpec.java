@@ -3,6 +3,7 @@ package advbench.experiment;
 import advbench.Json;
 import advbench.SpecException;
 import advbench.model.Architectures;
+import advbench.model.InputTransform;
 import advbench.model.Preprocessing;
 import advbench.train.Augmentation;
 import advbench.train.TrainingPlan;
@@ -30,11 +31,21 @@ import java.util.List;
  * @param augmentation random shifts, rotations, zoom and flips of the training images
  * @param randomised with {@code file}: the network is random on purpose (a randomised defence),
  *                   so repeated forwards may differ; admitted, and reported, instead of refused
+ * @param transform an input-transformation defence in front of the evaluated model (the model
+ *                  trains on plain images; the transform is not part of the cache key)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ModelSpec(String architecture, String file, String run, Boolean defended, PreprocessingSpec preprocessing,
                         Integer epochs, Integer batchSize, String optimizer, Double learningRate, String trainableLayers,
-                        AugmentationSpec augmentation, Boolean randomised) {
+                        AugmentationSpec augmentation, Boolean randomised, TransformSpec transform) {
+
+    public ModelSpec(String architecture, String file, String run, Boolean defended, PreprocessingSpec preprocessing, Integer epochs,
+                     Integer batchSize, String optimizer, Double learningRate, String trainableLayers, AugmentationSpec augmentation,
+                     Boolean randomised) {
+        this(architecture, file, run, defended, preprocessing, epochs, batchSize, optimizer, learningRate, trainableLayers, augmentation,
+                randomised, null);
+    }
+
     public static final List<String> OPTIMIZERS = List.of("adam", "sgd");
     public static final List<String> LAYERS = List.of("all", "last");
 
@@ -119,8 +130,69 @@ public record ModelSpec(String architecture, String file, String run, Boolean de
      */
     ObjectNode withoutPaths() {
         ObjectNode tree = Json.MAPPER.valueToTree(this);
-        tree.remove(List.of("file", "run"));
+        tree.remove(List.of("file", "run", "transform")); // the transform is evaluated, never trained through
         return tree;
+    }
+
+    /**
+     * An input-transformation defence ({@link InputTransform}): {@code bit-depth} with {@code bits}
+     * (1 to 8), {@code threshold} with {@code level} (in (0, 1)), {@code median} with {@code size}
+     * (2 to 7) or {@code jpeg} with {@code quality} (1 to 100).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record TransformSpec(String type, Integer bits, Double level, Integer size, Integer quality) {
+        static final List<String> TYPES = List.of("bit-depth", "threshold", "median", "jpeg");
+
+        public TransformSpec {
+            SpecException.require(type, "type");
+            if (!TYPES.contains(type)) {
+                throw new SpecException("type", "unknown transform '" + type + "'; expected one of " + String.join(", ", TYPES));
+            }
+            String t = type;
+            java.util.function.BiConsumer<String, Object> only = (field, value) -> {
+                if (value != null) {
+                    throw new SpecException(field, "is not a setting of " + t);
+                }
+            };
+            switch (type) {
+                case "bit-depth" -> {
+                    only.accept("level", level);
+                    only.accept("size", size);
+                    only.accept("quality", quality);
+                    bits = SpecException.between(SpecException.require(bits, "bits"), 1, 8, "bits");
+                }
+                case "threshold" -> {
+                    only.accept("bits", bits);
+                    only.accept("size", size);
+                    only.accept("quality", quality);
+                    level = SpecException.require(level, "level");
+                    if (!(level > 0 && level < 1)) {
+                        throw new SpecException("level", "must be in (0, 1), got " + level);
+                    }
+                }
+                case "median" -> {
+                    only.accept("bits", bits);
+                    only.accept("level", level);
+                    only.accept("quality", quality);
+                    size = SpecException.between(SpecException.require(size, "size"), 2, 7, "size");
+                }
+                default -> {
+                    only.accept("bits", bits);
+                    only.accept("level", level);
+                    only.accept("size", size);
+                    quality = SpecException.between(SpecException.require(quality, "quality"), 1, 100, "quality");
+                }
+            }
+        }
+
+        public InputTransform transform() {
+            return switch (type) {
+                case "bit-depth" -> new InputTransform.BitDepth(bits);
+                case "threshold" -> new InputTransform.Threshold(level);
+                case "median" -> new InputTransform.Median(size);
+                default -> new InputTransform.Jpeg(quality);
+            };
+        }
     }
 
     /** Per-channel normalisation: one mean and one positive std per channel of the data (checked against it). */

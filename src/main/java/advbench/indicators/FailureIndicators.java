@@ -3,12 +3,14 @@ package advbench.indicators;
 import advbench.Progress;
 import advbench.RunLog;
 import advbench.attack.Attack;
+import advbench.attack.RedirectedAttack;
 import advbench.data.LabeledImages;
 import advbench.eval.Evaluation;
 import advbench.eval.LossTrace;
 import advbench.eval.Metrics;
 import advbench.eval.PlannedAttack;
 import advbench.eval.Sweep;
+import advbench.model.Bpda;
 import advbench.model.Classifier;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,6 +34,8 @@ import java.util.Map;
  *   <li>{@link NoiseCheck}: does random noise fool what every gradient attack missed?</li>
  *   <li>{@link SingleStepCheck}: does a single step fool more than a few samples the iterative
  *       attacks missed (on the whole test set)?</li>
+ *   <li>{@link TransferCheck}: does an attack crafted on a source model fool what a white-box
+ *       attack missed?</li>
  * </ul>
  * To add an indicator: a static method in the class whose question it shares (or a new small
  * class), called from {@link #measure}, and a row in the table of docs/indicators.md.
@@ -62,6 +66,11 @@ public final class FailureIndicators {
         List<Metrics.Indicator> out = new ArrayList<>();
         List<LossTrace> traces = new ArrayList<>();
         out.add(ModelChecks.gradients(model, sub));
+        for (PlannedAttack planned : attacks) {
+            if (planned.attack() instanceof RedirectedAttack r && r.bpdaMode() != Bpda.NONE) {
+                out.add(ModelChecks.gradients(model.withBpda(r.bpdaMode()), sub, r.name()));
+            }
+        }
         out.add(ModelChecks.unstable(model, sub));
         out.add(ModelChecks.randomised(ev.randomised()));
         Map<PlannedAttack, List<int[]>> everyEpsilon = new LinkedHashMap<>();
@@ -87,6 +96,7 @@ public final class FailureIndicators {
             }
         }
         out.addAll(NoiseCheck.measure(model, sub, everyEpsilon));
+        out.addAll(TransferCheck.measure(sub, everyEpsilon));
         out.addAll(SingleStepCheck.measure(ev));
         return new Report(List.copyOf(out), List.copyOf(traces));
     }
@@ -106,7 +116,33 @@ public final class FailureIndicators {
             lines.add(String.format(Locale.ROOT, "  %-6s %-34s %-14s %-8s value %.4g (threshold %.4g)%s", i.triggered() ? "FIRED" : "ok",
                     i.name(), i.attack() == null ? "" : i.attack(), i.epsilon() == null ? "" : "eps " + short4(i.epsilon()), i.value(), i.threshold(),
                     i.samples().isEmpty() ? "" : ", samples " + i.samples()));
+            if (i.triggered() && advice(i.name()) != null) {
+                lines.add("         what to do: " + advice(i.name()));
+            }
         }
         return lines;
+    }
+
+    /**
+     * The log's short form of docs/indicators.md's "what to do" for a fired indicator. Those a
+     * non-differentiable input transformation fires name BPDA and the attacks that need no
+     * gradient of the defended model (docs/adaptive.md).
+     */
+    static String advice(String name) {
+        if (name.startsWith(NoiseCheck.NOISE)) {
+            return "the gradients point the wrong way: run square, hsja, or the gradient attacks with bpda: identity if the model has an"
+                    + " input transformation";
+        }
+        return switch (name) {
+            case ModelChecks.GRADIENTS -> "a saturated softmax (loss: margin, apgd's dlr) or a non-differentiable layer: for an input"
+                    + " transformation, bpda: identity on the gradient attacks; or attacks that need no gradient (hsja, square, a source: model)";
+            case BudgetChecks.UNBOUNDED -> "the attack, not the model, fails: for an input transformation, bpda: identity; else more steps,"
+                    + " another loss, restarts, or hsja";
+            case ModelChecks.RANDOMISED, ModelChecks.UNSTABLE -> "attack the expectation: eot on apgd, autoattack version: rand";
+            case BudgetChecks.CONVERGENCE, LossTraces.INCOMPLETE -> "the attack had not converged: more steps, or apgd / autoattack";
+            case TransferCheck.TRANSFER -> "the white-box gradients mislead the attack: bpda: identity through an input transformation,"
+                    + " or hsja";
+            default -> null;
+        };
     }
 }

@@ -34,6 +34,14 @@ final class ModelChecks {
 
     /** Zero or non-finite input gradients of the cross-entropy at the clean points. */
     static Metrics.Indicator gradients(Classifier model, Subsample sub) {
+        return gradients(model, sub, null);
+    }
+
+    /**
+     * As above, for the gradients one attack takes ({@code attack} names it): a BPDA attack's
+     * pass the input transformation by its approximation, so it is asked of them separately.
+     */
+    static Metrics.Indicator gradients(Classifier model, Subsample sub, String attack) {
         GradientFaults faults = GradientFaults.of(model, sub.images(), sub.batchSize());
         List<Integer> bad = new ArrayList<>();
         for (int i = 0; i < sub.count(); i++) {
@@ -42,7 +50,7 @@ final class ModelChecks {
             }
         }
         double share = bad.size() / (double) sub.count();
-        return new Metrics.Indicator(GRADIENTS, null, null, share, GRADIENT_SHARE, share > GRADIENT_SHARE, sub.listed(bad));
+        return new Metrics.Indicator(GRADIENTS, attack, null, share, GRADIENT_SHARE, share > GRADIENT_SHARE, sub.listed(bad));
     }
 
     /**

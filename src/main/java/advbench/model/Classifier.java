@@ -32,20 +32,66 @@ public final class Classifier implements AutoCloseable {
     private final Trainability trainability;
     private final Preprocessing preprocessing;
     private final List<Layer> layers;
-    private final Passes passes = new Passes();
+    private final Passes passes;
+    /** What logits and gradients pass through: the model's block, or it behind an input-transformation defence. */
+    private final Block evaluated;
+    private final InputTransform transform;
+    /** Whether closing this closes the model: a view (defended, BPDA) shares its owner's. */
+    private final boolean owner;
 
     Classifier(String architecture, DataShape shape, Model model, Weights weights, Preprocessing preprocessing) {
         this(architecture, shape, model, weights, preprocessing, null);
     }
 
     Classifier(String architecture, DataShape shape, Model model, Weights weights, Preprocessing preprocessing, List<Layer> layers) {
+        this(architecture, shape, model, weights, new Trainability(model.getBlock()), preprocessing, layers, new Passes(), model.getBlock(), null,
+                true);
+    }
+
+    private Classifier(String architecture, DataShape shape, Model model, Weights weights, Trainability trainability,
+                       Preprocessing preprocessing, List<Layer> layers, Passes passes, Block evaluated, InputTransform transform,
+                       boolean owner) {
         this.layers = layers == null ? null : List.copyOf(layers);
         this.architecture = architecture;
         this.shape = shape;
         this.model = model;
         this.weights = weights;
-        this.trainability = new Trainability(model.getBlock());
+        this.trainability = trainability;
         this.preprocessing = preprocessing;
+        this.passes = passes;
+        this.evaluated = evaluated;
+        this.transform = transform;
+        this.owner = owner;
+    }
+
+    /**
+     * This classifier behind an input-transformation defence: every forward pass runs {@code t}
+     * first, on the pixels, before any preprocessing. The weights, their training and the model
+     * cache are this classifier's; the transform is part of what is evaluated. A view: closing it
+     * leaves this one open. Certified bounds do not see through a transform ({@link #layers()} is
+     * empty).
+     */
+    public Classifier defendedBy(InputTransform t) {
+        return new Classifier(architecture, shape, model, weights, trainability, preprocessing, null, new Passes(),
+                new InputDefence(model.getBlock(), t, Bpda.NONE), t, false);
+    }
+
+    /**
+     * The same defended classifier with gradients by BPDA: the same logits, the gradient {@code
+     * bpda} says (see {@link InputDefence}), and the same pass counts, so an attack run on it is
+     * charged where the others are.
+     */
+    public Classifier withBpda(Bpda bpda) {
+        if (transform == null) {
+            throw new IllegalStateException(architecture + " has no input transformation for BPDA to pass");
+        }
+        return new Classifier(architecture, shape, model, weights, trainability, preprocessing, null, passes,
+                new InputDefence(model.getBlock(), transform, bpda), transform, false);
+    }
+
+    /** The input-transformation defence in front, or null. */
+    public InputTransform transform() {
+        return transform;
     }
 
     public String architecture() {
@@ -119,7 +165,7 @@ public final class Classifier implements AutoCloseable {
      */
     public NDArray logits(NDArray x) {
         passes.forward += x.getShape().get(0);
-        return model.getBlock().forward(weights.store(), new NDList(x), false).singletonOrThrow();
+        return evaluated.forward(weights.store(), new NDList(x), false).singletonOrThrow();
     }
 
     public int[] predict(NDArray x) {
@@ -190,6 +236,8 @@ public final class Classifier implements AutoCloseable {
 
     @Override
     public void close() {
-        model.close();
+        if (owner) {
+            model.close();
+        }
     }
 }

@@ -42,6 +42,11 @@ public final class ModelProvider {
         public void close() {
             model.close();
         }
+
+        /** The same provided model evaluated as {@code view} (behind an input transformation); closing it leaves the model open. */
+        public Provided evaluatedAs(Classifier view) {
+            return new Provided(label, view, cacheKey, training, trainSamples, holdoutSamples);
+        }
     }
 
     /**

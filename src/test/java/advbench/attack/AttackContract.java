@@ -64,6 +64,16 @@ abstract class AttackContract {
     /** The trained model the invariants are checked on. */
     abstract Classifier trainedModel();
 
+    /** The attack a spec builds against {@code evaluated} (a transfer attack's source must take that model's images). */
+    Attack attackOf(AttackSpec spec, Classifier evaluated) {
+        return spec.build(SEED);
+    }
+
+    /** What the colour test evaluates on its fresh network: the network itself, or it behind a tier's defence. */
+    Classifier evaluated(Classifier fresh) {
+        return fresh;
+    }
+
     /** The test images attacked (the first {@code n} are taken). */
     abstract LabeledImages testImages();
 
@@ -127,7 +137,7 @@ abstract class AttackContract {
     /** The attack's sweeps, computed on first use and shared by every invariant. */
     Sweeps sweeps(AttackSpec spec) {
         return sweeps.computeIfAbsent(spec.toString(), key -> {
-            Attack attack = spec.build(SEED);
+            Attack attack = attackOf(spec, model);
             List<Double> descending = new ArrayList<>(epsilons(spec));
             java.util.Collections.reverse(descending);
             List<Result> exhaustive = sweep(attack, batch, model, descending, Sweep.EXHAUSTIVE);
@@ -151,7 +161,7 @@ abstract class AttackContract {
     @MethodSource("specs")
     void staysInItsNormBallAndTheBoxLeavesTheInputAloneAndIsTheIdentityAtZero(AttackSpec spec) {
         Sweeps s = sweeps(spec);
-        Attack attack = spec.build(SEED);
+        Attack attack = attackOf(spec, model);
         float[] x = batch.images().toFloatArray();
         assertArrayEquals(x, images.pixels(), 0f, "the input is never modified");
         assertFalse(batch.images().hasGradient());
@@ -176,7 +186,7 @@ abstract class AttackContract {
     @ParameterizedTest
     @MethodSource("specs")
     void successMeansTheGoalIsReachedAndNothingBeatsClean(AttackSpec spec) {
-        Attack attack = spec.build(SEED);
+        Attack attack = attackOf(spec, model);
         int clean = correct(model.predict(batch.images()));
         for (List<Result> sweep : List.of(sweeps(spec).exhaustive(), sweeps(spec).fast())) {
             for (Result r : sweep) {
@@ -240,13 +250,13 @@ abstract class AttackContract {
         Sweeps s = sweeps(spec);
         double eps = epsilons(spec).get(1);
         float[] first = s.at(s.exhaustive(), eps).images();
-        assertArrayEquals(first, sweep(spec.build(SEED), batch, model, List.of(eps), Sweep.EXHAUSTIVE).get(0).images(), 0f,
+        assertArrayEquals(first, sweep(attackOf(spec, model), batch, model, List.of(eps), Sweep.EXHAUSTIVE).get(0).images(), 0f,
                 "a fresh attack of the same seed, at this epsilon alone");
         int d = images.pixelsPerImage();
         int[] part = IntStream.range(n / 2, Math.min(n, n / 2 + 6)).toArray();
         LabeledImages some = images.select(part);
         Batch small = new Batch(ImageBatch.of(scope, some), some.labels(), part);
-        float[] alone = sweep(spec.build(SEED), small, model, List.of(eps), Sweep.EXHAUSTIVE).get(0).images();
+        float[] alone = sweep(attackOf(spec, model), small, model, List.of(eps), Sweep.EXHAUSTIVE).get(0).images();
         assertArrayEquals(Arrays.copyOfRange(first, part[0] * d, (part[part.length - 1] + 1) * d), alone, 1e-6f, spec.label());
     }
 
@@ -266,7 +276,7 @@ abstract class AttackContract {
     @MethodSource("specs")
     void twiceTheStepsIsTheSameAttackWithTwiceTheIterations(AttackSpec spec) throws ReflectiveOperationException {
         AttackSpec longer = spec.twiceTheSteps();
-        Attack attack = spec.build(SEED);
+        Attack attack = attackOf(spec, model);
         if (!attack.iterative() && !attack.gradientFree()) { // a single step; a random search doubles its queries
             assertNull(longer, spec.label());
             return;
@@ -331,7 +341,7 @@ abstract class AttackContract {
                     () -> ExperimentLoader.YAML.readValue("{type: " + name + ", " + b[0] + "}", AttackSpec.class), type + " " + b[0]);
             assertTrue(e.getCause() instanceof SpecException s && s.field().equals(b[1]), type + " " + b[0] + ": " + e.getCause());
         }
-        Attack attack = spec.build(SEED);
+        Attack attack = attackOf(spec, model);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> EpsilonSweeper.run(attack, model, batch, List.of(0.1, -0.1), Sweep.FAST));
         assertTrue(e.getMessage().startsWith(attack.name() + ": epsilon"), e.getMessage());
@@ -356,10 +366,11 @@ abstract class AttackContract {
         LabeledImages colour = new LabeledImages(pixels, labels, shape);
         Engines.seed(5);
         try (Classifier fresh = Classifiers.create("small-cnn", shape); NDManager m = fresh.manager().newSubManager()) {
-            Attack attack = spec.build(SEED);
+            Classifier on = evaluated(fresh);
+            Attack attack = attackOf(spec, on);
             Batch all = new Batch(ImageBatch.of(m, colour), labels, IntStream.range(0, count).toArray());
             List<Double> eps = epsilons(spec);
-            List<Result> out = sweep(attack, all, fresh, eps, Sweep.FAST);
+            List<Result> out = sweep(attack, all, on, eps, Sweep.FAST);
             assertArrayEquals(pixels, all.images().toFloatArray(), 0f, "the input is never modified");
             assertArrayEquals(pixels, out.get(0).images(), 0f, "eps 0 is the identity");
             int d = shape.pixelsPerImage();
@@ -377,10 +388,10 @@ abstract class AttackContract {
                 }
             }
             double at = eps.get(eps.size() - 1);
-            float[] batched = sweep(attack, all, fresh, List.of(at), Sweep.EXHAUSTIVE).get(0).images();
+            float[] batched = sweep(attack, all, on, List.of(at), Sweep.EXHAUSTIVE).get(0).images();
             LabeledImages part = colour.select(new int[] {5, 6});
             Batch two = new Batch(ImageBatch.of(m, part), part.labels(), new int[] {5, 6});
-            float[] alone = sweep(attack, two, fresh, List.of(at), Sweep.EXHAUSTIVE).get(0).images();
+            float[] alone = sweep(attack, two, on, List.of(at), Sweep.EXHAUSTIVE).get(0).images();
             assertArrayEquals(Arrays.copyOfRange(batched, 5 * d, 7 * d), alone, 1e-6f, attack.name());
         }
     }

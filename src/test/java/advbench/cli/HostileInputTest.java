@@ -207,6 +207,16 @@ class HostileInputTest {
                 ownIdx("a model traced with dropout on", "traced-dropout.pt", 1, 8, 3, "model.file: m.pt gives different outputs for the same images twice"),
                 ownIdx("a model traced with batch norm in training mode", "traced-batchnorm.pt", 1, 8, 3, "model.file: m.pt"),
                 ownIdx("a model with 10 outputs on 4 classes", "colour-bn-dropout.pt", 3, 32, 4, "model.file: m.pt gives 10 outputs per image, but the data has 4 classes"),
+                transferIdx("a transfer source with 10 outputs on 4 classes", "colour-bn-dropout.pt", 3, 32, 4,
+                        "attacks[1].source: the transfer source gives 10 outputs per image, but the data has 4 classes"),
+                transferIdx("a transfer source for colour images on grey ones", "colour-bn-dropout.pt", 1, 28, 10,
+                        "attacks[1].source: the transfer source cannot take 1x28x28 images"),
+                yaml("a transfer source file that is missing", "attacks: [{type: fgsm}]", "attacks: [{type: fgsm}, {type: pgd, source: {file: none.pt}}]",
+                        "FILE:5: attacks[1].source.file: DIR/none.pt does not exist"),
+                yaml("BPDA on a model without transformation", "attacks: [{type: fgsm}]", "attacks: [{type: pgd, bpda: identity}]",
+                        "FILE:5: attacks[0].bpda: the model has no input transformation"),
+                yaml("a targeted HopSkipJump", "attacks: [{type: fgsm}]", "attacks: [{type: hsja, target: 2}]",
+                        "FILE:5: attacks[0].target: hsja runs untargeted only"),
                 own("three means for grey images", null, "{architecture: mlp, preprocessing: {mean: [0.5, 0.5, 0.5], std: [0.2, 0.2, 0.2]}}",
                         "FILE:4: model.preprocessing.mean: gives 3 values, but the images have 1 channel"),
                 own("means and stds of different counts", null, "{architecture: mlp, preprocessing: {mean: [0.5], std: [0.2, 0.2]}}",
@@ -400,6 +410,17 @@ class HostileInputTest {
                 Files.copy(in, dir.resolve("m.pt"));
             }
             return run(dir, FILES.replace("{architecture: small-cnn, epochs: 1, batch_size: 32}", "{file: m.pt}"));
+        }, expected);
+    }
+
+    /** A case on the FILES experiment with images of the given shape and a PGD transferred from {@code resource}, copied to m.pt. */
+    static Case transferIdx(String name, String resource, int channels, int side, int classes, String expected) {
+        return new Case(name, dir -> {
+            SyntheticIdx.write(dir.resolve("data"), channels, side, side, classes, 20, 10, 1);
+            try (var in = HostileInputTest.class.getResourceAsStream("/torchscript/" + resource)) {
+                Files.copy(in, dir.resolve("m.pt"));
+            }
+            return run(dir, FILES.replace("attacks: [{type: fgsm}]", "attacks: [{type: fgsm}, {type: pgd, steps: 2, source: {file: m.pt}}]"));
         }, expected);
     }
 

@@ -189,7 +189,24 @@ class ExperimentLoaderTest {
             Arguments.of("seed: 3", "seed: 3\ndefence:\n  method: ibp\n  epsilon: 0.3\n  steps: 7", "x.yaml:6: defence.steps: is not a setting of ibp"),
             Arguments.of("seed: 3", "seed: 3\ndefence:\n  method: ibp\n  epsilon: 0.3\n  final_beta: 0.5", "x.yaml:6: defence.final_beta: only crown-ibp mixes"),
             Arguments.of("seed: 3", "seed: 3\ndefence:\n  method: crown-ibp\n  epsilon: 0.3\n  epochs: 10\n  ramp: 20", "x.yaml:7: defence.ramp: must be at most 9, got 20"),
-            Arguments.of("seed: 3", "seed: 3\ndefence:\n  method: pgd\n  epsilon: 0.3\n  sigma: 0.5", "x.yaml:6: defence.sigma: is not a setting of pgd"));
+            Arguments.of("seed: 3", "seed: 3\ndefence:\n  method: pgd\n  epsilon: 0.3\n  sigma: 0.5", "x.yaml:6: defence.sigma: is not a setting of pgd"),
+            // adaptive attacks (#31): BPDA, transfer sources, HopSkipJump, input transformations
+            Arguments.of("  - type: fgsm", "  - type: pgd\n    bpda: identity", "x.yaml:11: attacks[0].bpda: the model has no input transformation"),
+            Arguments.of("  - type: fgsm", "  - type: pgd\n    bpda: straight", "x.yaml:11: attacks[0].bpda: unknown bpda 'straight'; expected identity or approximation"),
+            Arguments.of("  - type: fgsm", "  - type: square\n    bpda: identity", "x.yaml:11: attacks[0].bpda: square uses no gradient"),
+            Arguments.of("  - type: fgsm", "  - type: hsja\n    bpda: identity", "x.yaml:11: attacks[0].bpda: hsja uses no gradient"),
+            Arguments.of("  - type: fgsm", "  - type: autoattack\n    bpda: identity", "x.yaml:11: attacks[0].bpda: is not an option of autoattack"),
+            Arguments.of("  - type: fgsm", "  - type: fmn\n    source: {architecture: mlp}", "x.yaml:11: attacks[0].source: is not an option of fmn"),
+            Arguments.of("  - type: fgsm", "  - type: pgd\n    bpda: identity\n    source: {architecture: mlp}", "x.yaml:11: attacks[0].bpda: give bpda or source, not both"),
+            Arguments.of("  - type: fgsm", "  - type: pgd\n    source: {architecture: vgg}", "x.yaml:11: attacks[0].source.architecture: unknown architecture 'vgg'"),
+            Arguments.of("  - type: fgsm", "  - type: hsja\n    target: 3", "x.yaml:11: attacks[0].target: hsja runs untargeted only"),
+            Arguments.of("  - type: fgsm", "  - type: hsja\n    queries: 0", "x.yaml:11: attacks[0].queries: hsja queries must be at least 1"),
+            Arguments.of("  epochs: 1", "  epochs: 1\n  transform: {type: blur}", "x.yaml:9: model.transform.type: unknown transform 'blur'; expected one of bit-depth, threshold, median, jpeg"),
+            Arguments.of("  epochs: 1", "  epochs: 1\n  transform: {type: bit-depth, bits: 0}", "x.yaml:9: model.transform.bits: must be at least 1"),
+            Arguments.of("  epochs: 1", "  epochs: 1\n  transform: {type: bit-depth, bits: 3, quality: 50}", "x.yaml:9: model.transform.quality: is not a setting of bit-depth"),
+            Arguments.of("  epochs: 1", "  epochs: 1\n  transform: {type: jpeg}", "x.yaml:9: model.transform.quality: missing required field"),
+            Arguments.of("  epochs: 1", "  epochs: 1\n  transform: {type: threshold, level: 1.0}", "x.yaml:9: model.transform.level: must be in (0, 1)"),
+            Arguments.of("  epochs: 1", "  epochs: 1\n  transform: {type: median, size: 3}\ncertify:\n  bounds: ibp", "x.yaml:11: certify.bounds: the bounds do not see through model.transform (median)"));
     }
 
     /** Each bad file must give one line naming the file, the line and the field. */
