@@ -417,8 +417,8 @@ public final class HopSkipJump extends MinimumNorm {
                 throw new advbench.SpecException("queries", TYPE + " queries must be at least 1 and at most 1000000, got " + queries);
             }
             gamma = gamma == null ? 1.0 : gamma;
-            if (!(gamma > 0 && gamma <= 1000)) {
-                throw new advbench.SpecException("gamma", TYPE + " gamma must be above 0 and at most 1000, got " + gamma);
+            if (!(gamma > 0 && gamma <= 100_000)) {
+                throw new advbench.SpecException("gamma", TYPE + " gamma must be above 0 and at most 100000, got " + gamma);
             }
             if (target != null) {
                 // a targeted HopSkipJump starts from an image of the target class, which the attack is not given
