@@ -21,6 +21,7 @@ import advbench.model.Engines;
 import advbench.model.ImageBatch;
 import advbench.train.ModelTrainer;
 import advbench.train.TrainingPlan;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
 import java.util.List;
@@ -131,22 +132,28 @@ public final class Benchmark {
     }
 
     /**
-     * Certified lower bounds of every margin over the eps-0.1 ball, in chunks of {@link #BOUND_BATCH}
-     * (CROWN-IBP's backward pass holds a coefficient per class and value of each layer).
+     * Certified lower bounds of every margin over the eps-0.1 ball, in chunks of {@link
+     * BoundedNetwork#CHUNK}, each in a scope of its own: CROWN-IBP's backward pass holds a
+     * coefficient per margin and value of each layer (for ibp-large, gigabytes per hundred images),
+     * which must go before the next chunk comes (kept to the end of the batch, 500 images of
+     * ibp-large took 24 GB).
      */
     private static BiConsumer<NDManager, Batch> bounds(Classifier model, BoundMethod method) {
         BoundedNetwork network = BoundedNetwork.of(model);
         return (m, b) -> {
-            for (int from = 0; from < b.size(); from += BOUND_BATCH) {
-                int[] rows = java.util.stream.IntStream.range(from, Math.min(b.size(), from + BOUND_BATCH)).toArray();
-                try (Batch part = b.select(rows)) {
-                    network.marginLowerBounds(part.images(), 0.1, part.labels(), method).toFloatArray();
+            float[] pixels = b.images().toFloatArray();
+            long[] shape = b.images().getShape().getShape().clone();
+            int d = b.pixelsPerImage();
+            for (int from = 0; from < b.size(); from += BoundedNetwork.CHUNK) {
+                int to = Math.min(b.size(), from + BoundedNetwork.CHUNK);
+                shape[0] = to - from;
+                try (NDManager scope = m.newSubManager()) {
+                    NDArray x = scope.create(java.util.Arrays.copyOfRange(pixels, from * d, to * d), new ai.djl.ndarray.types.Shape(shape));
+                    network.marginLowerBounds(x, 0.1, java.util.Arrays.copyOfRange(b.labels(), from, to), method).toFloatArray();
                 }
             }
         };
     }
-
-    static final int BOUND_BATCH = 100;
 
     /** The evaluator on a batch's images: what a run does with them, audit included. */
     private BiConsumer<NDManager, Batch> evaluated(Classifier model, advbench.data.DataShape shape, Attack attack, double eps) {

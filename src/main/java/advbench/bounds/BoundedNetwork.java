@@ -159,6 +159,13 @@ public final class BoundedNetwork {
     }
 
     /**
+     * Images per call that keep CROWN-IBP's coefficients (a value per margin, layer value and
+     * image) to a few gigabytes on the largest network here (ibp-large); callers bound larger sets
+     * in chunks of this many, each in a scope of its own.
+     */
+    public static final int CHUNK = 100;
+
+    /**
      * Lower bounds of the margins z_y - z_j (N, classes) over the ball of radius {@code eps} around
      * each image; the label's column is 0. A sample is certified when every other column is
      * positive. CROWN-IBP takes, per margin, the larger of its bound and IBP's: both hold.

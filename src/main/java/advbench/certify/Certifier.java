@@ -33,8 +33,10 @@ public final class Certifier {
         BoundedNetwork network = BoundedNetwork.of(model);
         long start = System.nanoTime();
         try (Progress bar = log.progress(method.label() + " bounds", (long) n * epsilons.size(), "img")) {
-            for (int from = 0; from < n; from += batchSize) {
-                int to = Math.min(n, from + batchSize);
+            // CROWN-IBP's coefficients grow with the network: at most BoundedNetwork.CHUNK images at a time
+            int chunk = Math.min(batchSize, BoundedNetwork.CHUNK);
+            for (int from = 0; from < n; from += chunk) {
+                int to = Math.min(n, from + chunk);
                 int[] labels = test.labelRange(from, to);
                 for (int e = 0; e < epsilons.size(); e++) {
                     try (NDManager scope = model.manager().newSubManager()) {
