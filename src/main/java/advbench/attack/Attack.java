@@ -62,6 +62,11 @@ public interface Attack {
         return false;
     }
 
+    /** Whether one search answers every epsilon with a minimal norm per sample (see {@link MinimumNorm}). */
+    default boolean minimumNorm() {
+        return this instanceof MinimumNorm;
+    }
+
     /** Runs from fresh random draws; the sweeper keeps each sample's first success. */
     default int restarts() {
         return 1;

@@ -23,9 +23,10 @@ import java.util.SplittableRandom;
  *       is misclassified (the geometric progression), then the binary search again.
  * </ol>
  *
- * A sample begins an iteration while its queries so far plus the iteration's gradient queries are
- * within {@code queries}; the step search and binary search that close an iteration may pass the
- * budget by a few dozen. The point found is re-checked by {@link MinimumNorm}. Samples run in
+ * The search for a misclassified start stops at the budget (or 1,000 draws). A sample begins an
+ * iteration while its queries so far plus the iteration's gradient queries are within {@code
+ * queries}; the binary searches that place a point on the boundary (about 10 for the start, 15
+ * to 25 per iteration) and the step search may pass the budget by a few dozen. The point found is re-checked by {@link MinimumNorm}. Samples run in
  * lockstep, their label queries batched together, each with its own random stream, so a sample's
  * result depends on it alone.
  */
@@ -170,7 +171,7 @@ public final class HopSkipJump extends MinimumNorm {
         float[] noise = new float[n * d];
         boolean[] searching = open.clone();
         boolean[] found = new boolean[n];
-        for (int tries = 0; tries < INIT_TRIES; tries++) {
+        for (int tries = 0; tries < Math.min(INIT_TRIES, queries - 1); tries++) {
             int[] rows = Rows.where(searching);
             if (rows.length == 0) {
                 break;
@@ -437,6 +438,19 @@ public final class HopSkipJump extends MinimumNorm {
         @Override
         public AttackSpec twiceTheSteps() {
             return new Spec(label, norm, AttackSpec.twice(queries, 1_000_000), gamma, null, epsilons);
+        }
+
+        /** theta, the binary search's tolerance, must stay below 1: at 1 the search ends before it starts. */
+        @Override
+        public void checkAgainst(advbench.data.DataShape shape, List<Double> sweep) {
+            AttackSpec.super.checkAgainst(shape, sweep);
+            double d = shape.pixelsPerImage();
+            double theta = epsilonNorm() == Norm.L2 ? gamma / (d * Math.sqrt(d)) : gamma / (d * d);
+            if (theta >= 1) {
+                throw new advbench.SpecException("gamma", String.format(java.util.Locale.ROOT,
+                        "%s makes the binary search's tolerance %.3g for %s images, at least 1: below %.0f keeps it under 1", gamma, theta,
+                        shape.describeImage(), epsilonNorm() == Norm.L2 ? d * Math.sqrt(d) : d * d));
+            }
         }
 
         @Override

@@ -19,7 +19,7 @@ import ai.djl.ndarray.NDArray;
  *
  * Everything else (norm, targets, restarts, the sweep and its re-check) is the inner attack's.
  */
-public final class RedirectedAttack implements Attack {
+public final class RedirectedAttack implements Traceable {
     private final String name;
     private final Attack inner;
     private final Bpda bpda;
@@ -63,15 +63,20 @@ public final class RedirectedAttack implements Attack {
     @Override
     public Adversarial attack(Classifier model, Batch batch, Goal goal, double eps) {
         if (source == null) {
-            return inner.attack(craftingModel(model), batch, goal, eps);
+            return inner.attack(craftingModel(model), withoutCleanPass(batch), goal, eps);
         }
         Attack.checkEpsilon(name, eps);
         if (eps == 0) {
             return Attack.unperturbed(model, batch, goal);
         }
+        long forward = source.passes().forward();
+        long backward = source.passes().backward();
         // an iterative attack carries its last iterate over, not the first point that fooled the source
-        NDArray crafted = inner instanceof IterativeAttack iterative ? iterative.craftFor(source, batch, goal, eps)
-                : inner.attack(source, batch, goal, eps).images();
+        Batch own = withoutCleanPass(batch); // the evaluator's clean pass is the evaluated model's, not the source's
+        NDArray crafted = inner instanceof IterativeAttack iterative ? iterative.craftFor(source, own, goal, eps)
+                : inner.attack(source, own, goal, eps).images();
+        // the attack's cost is the crafting on the source: charged to the evaluated model, where the run reads costs
+        model.passes().charge(source.passes().forward() - forward, source.passes().backward() - backward);
         return Adversarial.of(eps, crafted, model.predict(crafted), goal);
     }
 
@@ -79,9 +84,9 @@ public final class RedirectedAttack implements Attack {
     @Override
     public Bound bind(Classifier model, Batch batch, Goal goal) {
         if (source != null) {
-            return Attack.super.bind(model, batch, goal);
+            return Traceable.super.bind(model, batch, goal);
         }
-        Bound bound = inner.bind(craftingModel(model), batch, goal);
+        Bound bound = inner.bind(craftingModel(model), withoutCleanPass(batch), goal);
         return new Bound() {
             @Override
             public Adversarial at(int[] rows, double eps, int draw) {
@@ -131,9 +136,33 @@ public final class RedirectedAttack implements Attack {
         return inner.restarts();
     }
 
-    /** Its loss is on another model than the evaluated one: not traced. */
+    /**
+     * A BPDA attack is traced as its inner attack on the BPDA view (the same logits, so the same
+     * losses and successes); a transfer attack's loss is on another model than the evaluated
+     * one: not traced.
+     */
     @Override
     public Traceable traced() {
-        return null;
+        return source == null && inner.traced() != null ? this : null;
+    }
+
+    @Override
+    public Trace trace(Classifier model, Batch batch, Goal goal, double eps) {
+        return inner.traced().trace(craftingModel(model), withoutCleanPass(batch), goal, eps);
+    }
+
+    /** BPDA's norms are the evaluated model's own (same logits); a transfer's are its source's. */
+    @Override
+    public boolean minimumNorm() {
+        return source == null && inner.minimumNorm();
+    }
+
+    /**
+     * The batch without the evaluator's clean pass: that pass is the evaluated model's gradient
+     * without BPDA (zero behind a quantising transform), which a single-step inner attack would
+     * otherwise reuse as its own.
+     */
+    private static Batch withoutCleanPass(Batch batch) {
+        return batch.cleanPass() == null ? batch : batch.withCleanPass(null);
     }
 }

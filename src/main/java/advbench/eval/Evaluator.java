@@ -60,7 +60,7 @@ public final class Evaluator {
                         staged ? new int[n] : null, new boolean[n]));
             }
             GridRows grid = new GridRows(planned, samples);
-            double[] minimalNorms = planned.attack() instanceof MinimumNorm ? new double[n] : null;
+            double[] minimalNorms = planned.attack().minimumNorm() ? new double[n] : null;
             // an ensemble passes a stage's runs (target classes) together while the samples left fill less than a batch
             AutoAttack ensembleAttack = planned.attack() instanceof AutoAttack aa ? aa.stackingUpTo(batchSize) : null;
             StageTally tally = ensembleAttack == null ? null : new StageTally(log, ensembleAttack.name(), ensembleAttack.stages());

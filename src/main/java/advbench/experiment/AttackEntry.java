@@ -139,8 +139,9 @@ public record AttackEntry(AttackSpec attack, String bpda, ModelSpec source, Stri
                 return ctxt.readTreeAsValue(node, AttackSpec.class);
             }
             ObjectNode rest = object.deepCopy();
-            JsonNode bpda = rest.remove("bpda");
-            JsonNode source = rest.remove("source");
+            // null is absent, as for every other field (--set attacks[1].bpda=null switches BPDA off)
+            JsonNode bpda = absentIfNull(rest.remove("bpda"));
+            JsonNode source = absentIfNull(rest.remove("source"));
             AttackSpec spec = ctxt.readTreeAsValue(rest, AttackSpec.class);
             ModelSpec sourceSpec;
             try {
@@ -160,6 +161,10 @@ public record AttackEntry(AttackSpec attack, String bpda, ModelSpec source, Stri
                         ctxt.constructType(AttackSpec.class), spec2);
             }
         }
+    }
+
+    private static JsonNode absentIfNull(JsonNode node) {
+        return node == null || node.isNull() ? null : node;
     }
 
     /** Writes an attack entry back inline: the attack's fields, then its options. */

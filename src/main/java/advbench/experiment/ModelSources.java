@@ -69,6 +69,10 @@ public final class ModelSources {
      * and seed. A missing file or run is a {@link SpecException} of its field.
      */
     static ModelSource transferSource(ExperimentSpec spec, ModelSpec m, Path baseDir, String label) {
+        if (m.transform() != null) {
+            throw new advbench.SpecException("transform", "a transfer source is a plain network: the attack is crafted on its own"
+                    + " gradients, and the evaluated model's transform judges the result");
+        }
         Start start = start(m, baseDir);
         Map<String, Object> inputs = cacheInputs(spec, m, start);
         ModelSource.Training training = m.loaded() && m.epochs() == 0 ? null

@@ -77,7 +77,9 @@ public final class FailureIndicators {
         try (Progress bar = log.progress("indicators", attacks.size(), "attacks")) {
             for (PlannedAttack planned : attacks) {
                 Attack a = planned.attack();
-                if (a.target() == null && a.iterative()) {
+                // a transfer attack fails to fool at the whole box when its source's gradients do not carry over: no failure of its own
+                boolean transfer = a instanceof RedirectedAttack r && r.source() != null;
+                if (a.target() == null && a.iterative() && !transfer) {
                     out.add(BudgetChecks.unbounded(model, sub, a));
                 }
                 List<int[]> perEps = sub.predictions(model, a, planned.epsilons(), EVERY_EPSILON);
@@ -142,6 +144,9 @@ public final class FailureIndicators {
             case BudgetChecks.CONVERGENCE, LossTraces.INCOMPLETE -> "the attack had not converged: more steps, or apgd / autoattack";
             case TransferCheck.TRANSFER -> "the white-box gradients mislead the attack: bpda: identity through an input transformation,"
                     + " or hsja";
+            case BudgetChecks.MONOTONE -> "the attack's step or start depends badly on epsilon: tune the step size, add restarts";
+            case LossTraces.SILENT -> "expected on a randomised model (the answer is judged by a fresh forward); otherwise a bug: report it";
+            case SingleStepCheck.SINGLE_STEP -> "the iterative attacks are misled or too weak: more steps, restarts, another loss";
             default -> null;
         };
     }

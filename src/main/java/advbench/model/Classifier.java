@@ -153,6 +153,12 @@ public final class Classifier implements AutoCloseable {
         public long backward() {
             return backward;
         }
+
+        /** Charges passes spent on another model for this one's work (a transfer attack's crafting on its source). */
+        public void charge(long forwardPasses, long backwardPasses) {
+            forward += forwardPasses;
+            backward += backwardPasses;
+        }
     }
 
     public Passes passes() {

@@ -70,8 +70,11 @@ public sealed interface InputTransform {
     }
 
     /**
-     * Xu et al.'s median smoothing: each pixel the median of the {@code size} x {@code size} window
-     * around it, per channel, the image's edge repeated outwards.
+     * Xu et al.'s median smoothing, as their code runs it (scipy.ndimage.median_filter): each pixel
+     * the median of the {@code size} x {@code size} window around it, per channel; for an even
+     * size the window reaches one pixel further back than forward and the median is the upper of
+     * the two middle values (scipy's rank size^2 / 2); the image is mirrored at its edges (scipy's
+     * "reflect": the edge pixel repeated, then the ones inside it).
      */
     record Median(int size) implements InputTransform {
         @Override
@@ -79,9 +82,9 @@ public sealed interface InputTransform {
             Shape s = x.getShape();
             long h = s.get(2);
             long w = s.get(3);
-            int before = (size - 1) / 2;
-            int after = size / 2;
-            NDArray padded = padEdges(x, before, after);
+            int before = size / 2;
+            int after = (size - 1) / 2;
+            NDArray padded = reflect(x, before, after);
             NDList windows = new NDList();
             for (int dy = 0; dy < size; dy++) {
                 for (int dx = 0; dx < size; dx++) {
@@ -89,8 +92,7 @@ public sealed interface InputTransform {
                 }
             }
             NDArray stacked = NDArrays.stack(windows, 4);
-            // the lower median for an even window, as a sort's middle element
-            return stacked.sort(4).get(new NDIndex(":, :, :, :, {}", (size * size - 1) / 2));
+            return stacked.sort(4).get(new NDIndex(":, :, :, :, {}", size * size / 2));
         }
 
         @Override
@@ -102,37 +104,41 @@ public sealed interface InputTransform {
         public String label() {
             return "median " + size + "x" + size;
         }
-
-        /** x with its first and last rows and columns repeated {@code before} and {@code after} times. */
-        private static NDArray padEdges(NDArray x, int before, int after) {
-            NDArray v = x;
-            for (int axis : new int[] {2, 3}) {
-                long n = v.getShape().get(axis);
-                NDList parts = new NDList();
-                for (int k = 0; k < before; k++) {
-                    parts.add(slice(v, axis, 0, 1));
-                }
-                parts.add(v);
-                for (int k = 0; k < after; k++) {
-                    parts.add(slice(v, axis, n - 1, n));
-                }
-                v = NDArrays.concat(parts, axis);
-            }
-            return v;
-        }
-
-        private static NDArray slice(NDArray v, int axis, long from, long to) {
-            return axis == 2 ? v.get(new NDIndex(":, :, {}:{}, :", from, to)) : v.get(new NDIndex(":, :, :, {}:{}", from, to));
-        }
     }
 
     /**
-     * JPEG's lossy step without the file: each channel in 8 x 8 blocks (the image zero-padded to a
-     * multiple of 8), each block's 2-D DCT-II (orthonormal), its coefficients divided by JPEG's
+     * x with {@code before} rows and columns mirrored in front and {@code after} behind, the edge
+     * included (scipy's "reflect": d c b a | a b c d | d c b a). At most the image's size.
+     */
+    static NDArray reflect(NDArray x, int before, int after) {
+        NDArray v = x;
+        for (int axis : new int[] {2, 3}) {
+            long n = v.getShape().get(axis);
+            NDList parts = new NDList();
+            for (long k = Math.min(before, n) - 1; k >= 0; k--) {
+                parts.add(slice(v, axis, k, k + 1));
+            }
+            parts.add(v);
+            for (long k = n - 1; k >= Math.max(0, n - after); k--) {
+                parts.add(slice(v, axis, k, k + 1));
+            }
+            v = NDArrays.concat(parts, axis);
+        }
+        return v;
+    }
+
+    private static NDArray slice(NDArray v, int axis, long from, long to) {
+        return axis == 2 ? v.get(new NDIndex(":, :, {}:{}, :", from, to)) : v.get(new NDIndex(":, :, :, {}:{}", from, to));
+    }
+
+    /**
+     * JPEG's lossy step without the file: each channel in 8 x 8 blocks (a partial block filled by
+     * repeating the edge), each block's 2-D DCT-II (orthonormal), its coefficients divided by JPEG's
      * luminance quantisation table scaled for {@code quality} (1 to 100, as libjpeg scales it),
      * rounded and multiplied back, the inverse DCT, clipped to [0, 1]. Pixels are on the 0-255
-     * scale the table is made for. The approximation is the identity (the DCT and its inverse
-     * without the rounding).
+     * scale the table is made for. A colour image is quantised per RGB channel with the luminance
+     * table, without JPEG's YCbCr conversion and chroma table: a simplification. The approximation
+     * is the identity (the DCT and its inverse without the rounding).
      */
     record Jpeg(int quality) implements InputTransform {
         /** JPEG's standard luminance table (ITU T.81, Annex K). */
@@ -173,7 +179,8 @@ public sealed interface InputTransform {
             long w = s.get(3);
             long hb = (h + 7) / 8;
             long wb = (w + 7) / 8;
-            NDArray padded = x.pad(new Shape(0, wb * 8 - w, 0, hb * 8 - h), 0);
+            // a partial block is filled by repeating the last row and column, as libjpeg does, not with black
+            NDArray padded = repeatEdge(x, hb * 8 - h, wb * 8 - w);
             // (n, c, hb, 8, wb, 8) -> (n, c, hb, wb, 8, 8): one 8 x 8 block per (hb, wb)
             NDArray blocks = Scalars.times(padded, 255).sub(128f).reshape(n, c, hb, 8, wb, 8).transpose(0, 1, 2, 4, 3, 5);
             NDArray d = m.create(dct(), new Shape(8, 8));
@@ -193,6 +200,22 @@ public sealed interface InputTransform {
         @Override
         public String label() {
             return "JPEG quality " + quality;
+        }
+
+        /** x with its last row repeated {@code rows} times and its last column {@code columns} times. */
+        private static NDArray repeatEdge(NDArray x, long rows, long columns) {
+            NDArray v = x;
+            long[] extra = {rows, columns};
+            for (int a = 0; a < 2; a++) {
+                int axis = 2 + a;
+                long n = v.getShape().get(axis);
+                NDList parts = new NDList(v);
+                for (long k = 0; k < extra[a]; k++) {
+                    parts.add(slice(v, axis, n - 1, n));
+                }
+                v = extra[a] == 0 ? v : NDArrays.concat(parts, axis);
+            }
+            return v;
         }
     }
 }

@@ -404,24 +404,24 @@ class HostileInputTest {
 
     /** A case on the FILES experiment with images of the given shape, its model {@code resource} copied to m.pt. */
     static Case ownIdx(String name, String resource, int channels, int side, int classes, String expected) {
+        return onIdx(name, resource, channels, side, classes, "{architecture: small-cnn, epochs: 1, batch_size: 32}", "{file: m.pt}", expected);
+    }
+
+    /** A case on the FILES experiment with images of the given shape, {@code resource} copied to m.pt, one part of the file replaced. */
+    static Case onIdx(String name, String resource, int channels, int side, int classes, String from, String to, String expected) {
         return new Case(name, dir -> {
             SyntheticIdx.write(dir.resolve("data"), channels, side, side, classes, 20, 10, 1);
             try (var in = HostileInputTest.class.getResourceAsStream("/torchscript/" + resource)) {
                 Files.copy(in, dir.resolve("m.pt"));
             }
-            return run(dir, FILES.replace("{architecture: small-cnn, epochs: 1, batch_size: 32}", "{file: m.pt}"));
+            return run(dir, FILES.replace(from, to));
         }, expected);
     }
 
     /** A case on the FILES experiment with images of the given shape and a PGD transferred from {@code resource}, copied to m.pt. */
     static Case transferIdx(String name, String resource, int channels, int side, int classes, String expected) {
-        return new Case(name, dir -> {
-            SyntheticIdx.write(dir.resolve("data"), channels, side, side, classes, 20, 10, 1);
-            try (var in = HostileInputTest.class.getResourceAsStream("/torchscript/" + resource)) {
-                Files.copy(in, dir.resolve("m.pt"));
-            }
-            return run(dir, FILES.replace("attacks: [{type: fgsm}]", "attacks: [{type: fgsm}, {type: pgd, steps: 2, source: {file: m.pt}}]"));
-        }, expected);
+        return onIdx(name, resource, channels, side, classes, "attacks: [{type: fgsm}]",
+                "attacks: [{type: fgsm}, {type: pgd, steps: 2, source: {file: m.pt}}]", expected);
     }
 
     /** A case on the FILES experiment, its IDX files prepared in data/. */

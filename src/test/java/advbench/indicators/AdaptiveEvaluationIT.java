@@ -61,6 +61,9 @@ class AdaptiveEvaluationIT {
         assertTrue(blinded > clean - 0.25, "plain PGD is blinded: " + blinded + " of clean " + clean);
         assertTrue(bpda < undefended + 0.05, "BPDA-PGD within a few points of PGD on the undefended network: " + bpda + " vs " + undefended);
         assertTrue(transfer < blinded && hsja < blinded, "transfer " + transfer + " and HopSkipJump " + hsja + " below plain PGD " + blinded);
+        assertTrue(ev.attacks().get(2).backwardPerSample() >= 20, "a transfer attack is charged its crafting on the source: "
+                + ev.attacks().get(2).backwardPerSample());
+        assertTrue(ev.attacks().get(3).backwardPerSample() == 0 && ev.attacks().get(3).forwardPerSample() > 1_000, "HopSkipJump: labels only");
 
         FailureIndicators.Report report = new FailureIndicators(100, RunLog.silent()).measure(defended, test, ev, attacks, 100, 11);
         Map<String, Metrics.Indicator> by = FailureIndicatorsIT.byName(report);

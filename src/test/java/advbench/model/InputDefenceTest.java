@@ -103,6 +103,10 @@ class InputDefenceTest {
             float[] median = new InputTransform.Median(3).apply(x).toFloatArray();
             assertEquals(pixels[19], median[27], 1e-6f, "the lone bright pixel is replaced by its column's value");
             assertEquals(pixels[0], median[0], 1e-6f, "a corner: its repeated edge");
+            // an even window as scipy's median_filter takes it: one pixel back, the upper of the two middle values
+            float[] square = new InputTransform.Median(2).apply(m.create(new float[] {0.1f, 0.2f, 0.3f, 0.4f}, new Shape(1, 1, 2, 2)))
+                    .toFloatArray();
+            assertArrayEquals(new float[] {0.1f, 0.2f, 0.3f, 0.3f}, square, 1e-6f);
             float[] fine = new InputTransform.Jpeg(100).apply(x).toFloatArray();
             float[] coarse = new InputTransform.Jpeg(10).apply(x).toFloatArray();
             double fineError = 0;
