@@ -97,8 +97,14 @@ public final class HopSkipJump extends MinimumNorm {
             boolean[] out = new boolean[owners.length];
             for (int from = 0; from < owners.length; from += CHUNK) {
                 int to = Math.min(owners.length, from + CHUNK);
-                float[] part = java.util.Arrays.copyOfRange(points, from * d, to * d);
-                int[] predicted = Rows.predict(model, batch.images(), part, Rows.all(to - from), d);
+                int[] predicted;
+                long[] shape = batch.images().getShape().getShape().clone();
+                shape[0] = to - from;
+                // one copy of the chunk straight into an array (Rows.predict would pick its rows again)
+                try (ai.djl.ndarray.NDManager scope = batch.images().getManager().newSubManager()) {
+                    predicted = model.predict(scope.create(java.util.Arrays.copyOfRange(points, from * d, to * d),
+                            new ai.djl.ndarray.types.Shape(shape)));
+                }
                 for (int k = from; k < to; k++) {
                     out[k] = predicted[k - from] != labels[owners[k]];
                     used[owners[k]]++;
